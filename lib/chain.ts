@@ -1,0 +1,98 @@
+/**
+ * Runs the verifiers in order and returns the one verdict that decides. `accept`, `reject` and
+ * `unavailable` stop the chain; `pass` tries the next verifier. An exception or a malformed
+ * verdict from a verifier is a bug: it fails closed as `error`.
+ */
+import type { ReasonCode } from './reasons.js';
+import type { Identity, Verdict, Verifier, VerifyContext } from './types.js';
+
+/** What the chain decided. */
+export type ChainResult =
+  | { kind: 'accept'; identity: Identity; verifier: string }
+  | {
+      kind: 'reject' | 'unavailable' | 'error';
+      reason: ReasonCode;
+      verifier?: string;
+      cause?: unknown;
+    }
+  | {
+      kind: 'none';
+      reason: 'token_unrecognized';
+      passes: Array<{ verifier: string; reason: ReasonCode }>;
+    };
+
+function isIdentity(value: unknown): value is Identity {
+  if (typeof value !== 'object' || value === null) return false;
+  const id = value as Partial<Identity>;
+  return (
+    typeof id.subject === 'string' &&
+    Array.isArray(id.scopes) &&
+    typeof id.claims === 'object' &&
+    id.claims !== null &&
+    typeof id.serviceAccount === 'boolean'
+  );
+}
+
+function checkVerdict(verdict: unknown): Verdict | undefined {
+  if (typeof verdict !== 'object' || verdict === null) return undefined;
+  const v = verdict as Verdict;
+  switch (v.kind) {
+    case 'accept':
+      return isIdentity(v.identity) ? v : undefined;
+    case 'pass':
+    case 'reject':
+    case 'unavailable':
+      return typeof v.reason === 'string' ? v : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Asks each verifier in turn.
+ *
+ * @example
+ * ```ts
+ * const result = await runChain([jwt, introspection], token, ctx);
+ * if (result.kind === 'accept') console.log(result.identity.subject);
+ * ```
+ */
+export async function runChain(
+  verifiers: readonly Verifier[],
+  token: string,
+  ctx: VerifyContext,
+): Promise<ChainResult> {
+  const passes: Array<{ verifier: string; reason: ReasonCode }> = [];
+  for (const verifier of verifiers) {
+    let verdict: Verdict | undefined;
+    try {
+      verdict = checkVerdict(await verifier.verify(token, ctx));
+    } catch (cause) {
+      return { kind: 'error', reason: 'verifier_error', verifier: verifier.name, cause };
+    }
+    if (!verdict) {
+      return {
+        kind: 'error',
+        reason: 'verifier_error',
+        verifier: verifier.name,
+        cause: new TypeError(`verifier "${verifier.name}" returned a malformed verdict`),
+      };
+    }
+    switch (verdict.kind) {
+      case 'accept':
+        return { kind: 'accept', identity: verdict.identity, verifier: verifier.name };
+      case 'pass':
+        passes.push({ verifier: verifier.name, reason: verdict.reason });
+        break;
+      case 'reject':
+      case 'unavailable':
+        return {
+          kind: verdict.kind,
+          reason: verdict.reason,
+          verifier: verifier.name,
+          cause: verdict.cause,
+        };
+    }
+  }
+  return { kind: 'none', reason: 'token_unrecognized', passes };
+}

@@ -1,0 +1,157 @@
+/**
+ * BearerAuthError: the one error type of bearer-guard, and the table that decides, per reason
+ * code, which status, OAuth error code and public message a refusal gets.
+ */
+import { MESSAGES, insufficientScopeMessage } from './messages.js';
+import type { ReasonCode } from './reasons.js';
+
+/** The OAuth error codes of RFC 6750 §3.1 that bearer-guard answers with. */
+export type OAuthErrorCode = 'invalid_token' | 'invalid_request' | 'insufficient_scope';
+
+interface PublicError {
+  status: number;
+  oauthError: OAuthErrorCode | undefined;
+  message: string;
+}
+
+const INVALID: PublicError = {
+  status: 400,
+  oauthError: 'invalid_token',
+  message: MESSAGES.tokenInvalid,
+};
+const EXPIRED: PublicError = {
+  status: 401,
+  oauthError: 'invalid_token',
+  message: MESSAGES.tokenExpired,
+};
+const INACTIVE: PublicError = {
+  status: 401,
+  oauthError: 'invalid_token',
+  message: MESSAGES.expiredOrInvalidClient,
+};
+const NO_USER: PublicError = {
+  status: 400,
+  oauthError: 'invalid_token',
+  message: MESSAGES.userNotFound,
+};
+const UNAVAILABLE: PublicError = {
+  status: 503,
+  oauthError: undefined,
+  message: MESSAGES.unavailable,
+};
+const malformed = (message: string): PublicError => ({
+  status: 400,
+  oauthError: 'invalid_request',
+  message,
+});
+
+/** Reason code → public answer. Exhaustive: a new reason code does not compile without a row. */
+const PUBLIC_ERRORS: Readonly<Record<ReasonCode, PublicError>> = Object.freeze({
+  token_missing: { status: 401, oauthError: undefined, message: MESSAGES.tokenMissing },
+  token_malformed: malformed(MESSAGES.requestMalformed),
+  token_too_long: malformed(MESSAGES.tokenTooLong),
+  token_multiple_locations: malformed(MESSAGES.tokenInTwoPlaces),
+  token_not_jwt: INVALID,
+  issuer_not_handled: INVALID,
+  not_client_credentials: INVALID,
+  token_unrecognized: INVALID,
+  jwt_malformed: INVALID,
+  algorithm_not_allowed: INVALID,
+  key_not_found: INVALID,
+  signature_invalid: INVALID,
+  issuer_mismatch: INVALID,
+  audience_mismatch: INVALID,
+  typ_mismatch: INVALID,
+  claim_invalid: INVALID,
+  claim_missing: INVALID,
+  crit_unsupported: INVALID,
+  token_not_yet_valid: INVALID,
+  token_expired: EXPIRED,
+  token_inactive: INACTIVE,
+  token_revoked: INACTIVE,
+  client_mismatch: INACTIVE,
+  client_not_mapped: INACTIVE,
+  client_unauthorized: INACTIVE,
+  provider_rejected: INACTIVE,
+  username_missing: NO_USER,
+  user_not_found: NO_USER,
+  upstream_timeout: UNAVAILABLE,
+  upstream_unreachable: UNAVAILABLE,
+  upstream_error: UNAVAILABLE,
+  upstream_invalid_response: UNAVAILABLE,
+  upstream_too_large: UNAVAILABLE,
+  upstream_redirect: UNAVAILABLE,
+  directory_error: UNAVAILABLE,
+  mapping_error: UNAVAILABLE,
+  verifier_error: UNAVAILABLE,
+  insufficient_scope: {
+    status: 403,
+    oauthError: 'insufficient_scope',
+    message: insufficientScopeMessage([]),
+  },
+  claims_mismatch: {
+    status: 403,
+    oauthError: 'insufficient_scope',
+    message: MESSAGES.claimsMismatch,
+  },
+  guard_without_auth: { status: 500, oauthError: undefined, message: MESSAGES.internal },
+});
+
+/** Options of the `BearerAuthError` constructor beyond the reason code. */
+export interface BearerAuthErrorOptions {
+  /** The private cause: reaches `onDecision` and logs, never a response. */
+  cause?: unknown;
+  /** The verifier that decided. */
+  verifier?: string;
+  /** Scopes a guard requires (for `WWW-Authenticate: … scope="…"`). */
+  scopes?: readonly string[];
+  /** Overrides the public message (guards naming their scopes). */
+  message?: string;
+}
+
+/**
+ * A refusal: carries everything needed to answer it. The `message` is the public one (pinned
+ * wording); `reason` and `cause` are for operators.
+ *
+ * @example
+ * ```ts
+ * const err = new BearerAuthError('token_expired');
+ * err.status;     // 401
+ * err.message;    // 'Token Expired: The token provided is expired.'
+ * err.oauthError; // 'invalid_token'
+ * ```
+ */
+export class BearerAuthError extends Error {
+  override readonly name = 'BearerAuthError';
+  /** HTTP status answered. */
+  readonly status: number;
+  /** Why, as a stable reason code. */
+  readonly reason: ReasonCode;
+  /** RFC 6750 error code, or `undefined` (no token, upstream down). */
+  readonly oauthError: OAuthErrorCode | undefined;
+  /** The verifier that decided, when one did. */
+  readonly verifier: string | undefined;
+  /** Scopes a guard requires. */
+  readonly scopes: readonly string[];
+
+  constructor(reason: ReasonCode, options: BearerAuthErrorOptions = {}) {
+    const known = PUBLIC_ERRORS[reason] ?? INVALID;
+    super(options.message ?? known.message, { cause: options.cause });
+    this.status = known.status;
+    this.reason = reason;
+    this.oauthError = known.oauthError;
+    this.verifier = options.verifier;
+    this.scopes = Object.freeze([...(options.scopes ?? [])]);
+  }
+}
+
+/** A scope guard's refusal, naming every scope it requires. */
+export function insufficientScope(
+  scopes: readonly string[],
+  mode: 'all' | 'any' = 'all',
+): BearerAuthError {
+  return new BearerAuthError('insufficient_scope', {
+    scopes,
+    message: insufficientScopeMessage(scopes, mode),
+  });
+}

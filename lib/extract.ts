@@ -1,0 +1,88 @@
+/**
+ * Takes the bearer token out of a request, per RFC 6750 §2. A pure function of the request's
+ * parts: no Express types, no I/O. The length cap is checked before anything else is parsed.
+ */
+import type { ReasonCode } from './reasons.js';
+
+/** RFC 6750 §2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** RFC 6750 §2.1 credentials: the scheme, one space, the token (the scheme is case-insensitive). */
+const BEARER_PREFIX = /^bearer(?: |$)/i;
+
+/** Where a token may be sent (RFC 6750 §2.1, §2.2, §2.3). */
+export type TokenLocation = 'header' | 'body' | 'query';
+
+/** The parts of a request extraction reads. */
+export interface TokenSources {
+  /** The `Authorization` header values, one per header line. */
+  authorization: readonly string[];
+  /** `req.query.access_token` as parsed. */
+  query: unknown;
+  /** `req.body.access_token` when the body is form-encoded and the method allows a body. */
+  body: unknown;
+}
+
+/** The outcome of extraction. */
+export type Extraction =
+  | { kind: 'none' }
+  | { kind: 'token'; token: string; location: TokenLocation }
+  | { kind: 'error'; reason: ReasonCode };
+
+interface Found {
+  token: string;
+  location: TokenLocation;
+}
+
+function fromHeader(values: readonly string[], maxLength: number): Found | ReasonCode | undefined {
+  if (values.length === 0) return undefined;
+  if (values.length > 1) return 'token_malformed';
+  const value = values[0] as string;
+  if (!BEARER_PREFIX.test(value)) return undefined; // another scheme: not ours, so no token
+  if (value.length > maxLength + 7) return 'token_too_long';
+  const token = value.slice(7);
+  if (!B64TOKEN.test(token)) return 'token_malformed';
+  return { token, location: 'header' };
+}
+
+function fromParameter(
+  value: unknown,
+  location: TokenLocation,
+  maxLength: number,
+): Found | ReasonCode | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') return 'token_malformed'; // repeated or nested parameter
+  if (value.length > maxLength) return 'token_too_long';
+  if (!B64TOKEN.test(value)) return 'token_malformed';
+  return { token: value, location };
+}
+
+/**
+ * Finds the one bearer token of a request.
+ *
+ * @example
+ * ```ts
+ * extractToken({ authorization: ['Bearer abc'], query: undefined, body: undefined }, ['header'], 8192);
+ * // { kind: 'token', token: 'abc', location: 'header' }
+ * ```
+ */
+export function extractToken(
+  sources: TokenSources,
+  locations: ReadonlySet<TokenLocation>,
+  maxLength: number,
+): Extraction {
+  const found: Found[] = [];
+  const candidates: Array<Found | ReasonCode | undefined> = [
+    locations.has('header') ? fromHeader(sources.authorization, maxLength) : undefined,
+    locations.has('body') ? fromParameter(sources.body, 'body', maxLength) : undefined,
+    locations.has('query') ? fromParameter(sources.query, 'query', maxLength) : undefined,
+  ];
+  for (const candidate of candidates) {
+    if (candidate === undefined) continue;
+    if (typeof candidate === 'string') return { kind: 'error', reason: candidate };
+    found.push(candidate);
+  }
+  if (found.length > 1) return { kind: 'error', reason: 'token_multiple_locations' };
+  const only = found[0];
+  return only ? { kind: 'token', ...only } : { kind: 'none' };
+}

@@ -1,0 +1,143 @@
+/**
+ * Per-route guards, used after bearerAuth: requireScopes, requireAnyScope, requireClaims.
+ * A refusal is a 403 with `WWW-Authenticate: Bearer error="insufficient_scope"` (RFC 6750 §3.1).
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { isDeepStrictEqual } from 'node:util';
+import { BearerAuthError, insufficientScope } from './errors.js';
+import { renderError } from './respond.js';
+import { requestState, type RequestState } from './request-state.js';
+import type { AuthResult, Claims } from './types.js';
+
+const FALLBACK: RequestState = { errorFormat: 'seed', realm: 'api', retryAfterSeconds: 5 };
+/** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+let warnedNoAuth = false;
+
+function send(req: Request, res: Response, err: BearerAuthError, state: RequestState): void {
+  const rendered = renderError(err, state.errorFormat, state, req);
+  if (rendered.headers) res.set(rendered.headers);
+  res.status(rendered.status).json(rendered.body);
+}
+
+/**
+ * Runs `check` on `req.auth`; answers 401 when the request has no accepted token (optional mode),
+ * and 500 when no bearerAuth ran in front of the guard (a programming error, logged once).
+ */
+function guard(
+  name: string,
+  check: (auth: AuthResult) => BearerAuthError | undefined | Promise<BearerAuthError | undefined>,
+): RequestHandler {
+  return async function bearerGuard(req: Request, res: Response, next: NextFunction) {
+    const state = requestState(req);
+    if (!state) {
+      if (!warnedNoAuth) {
+        warnedNoAuth = true;
+        process.emitWarning(
+          `${name} is used on a route that bearerAuth does not protect; answering 500`,
+          {
+            code: 'BEARER_GUARD_NO_AUTH',
+          },
+        );
+      }
+      return send(req, res, new BearerAuthError('guard_without_auth'), FALLBACK);
+    }
+    if (!req.auth) return send(req, res, new BearerAuthError('token_missing'), state);
+    const refusal = await check(req.auth);
+    if (refusal) return send(req, res, refusal, state);
+    return next();
+  };
+}
+
+function checkScopes(factory: string, scopes: readonly string[]): readonly string[] {
+  if (scopes.length === 0) throw new TypeError(`${factory}: at least one scope is required`);
+  for (const scope of scopes) {
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw new TypeError(
+        `${factory}: ${JSON.stringify(scope)} is not a valid scope (RFC 6749 §3.3)`,
+      );
+    }
+  }
+  return Object.freeze([...scopes]);
+}
+
+/**
+ * Lets the request through only when the token has every one of `scopes`.
+ *
+ * @example
+ * ```ts
+ * app.delete('/rest/api/2/issue/:id', requireScopes('write'), handler);
+ * ```
+ */
+export function requireScopes(...scopes: string[]): RequestHandler {
+  const required = checkScopes('requireScopes', scopes);
+  return guard('requireScopes', (auth) => {
+    const granted = new Set(auth.scopes);
+    return required.every((s) => granted.has(s)) ? undefined : insufficientScope(required);
+  });
+}
+
+/**
+ * Lets the request through when the token has at least one of `scopes`.
+ *
+ * @example
+ * ```ts
+ * app.get('/rest/api/2/search', requireAnyScope('read', 'admin'), handler);
+ * ```
+ */
+export function requireAnyScope(...scopes: string[]): RequestHandler {
+  const accepted = checkScopes('requireAnyScope', scopes);
+  return guard('requireAnyScope', (auth) =>
+    accepted.some((s) => auth.scopes.includes(s)) ? undefined : insufficientScope(accepted, 'any'),
+  );
+}
+
+/** A claims check: an object of expected values, or a predicate. */
+export type ClaimsRequirement =
+  | Readonly<Record<string, unknown>>
+  | ((claims: Claims, auth: AuthResult) => boolean | Promise<boolean>);
+
+/**
+ * Lets the request through when the token's claims satisfy `requirement`: every value of an
+ * object must equal the claim of that name (deeply), or a predicate must return `true`. A
+ * predicate that throws refuses the request.
+ *
+ * @example
+ * ```ts
+ * app.get('/admin', requireClaims({ tenant: 'acme' }), handler);
+ * app.get('/own', requireClaims((claims) => claims.email_verified === true), handler);
+ * ```
+ */
+export function requireClaims(requirement: ClaimsRequirement): RequestHandler {
+  if (typeof requirement === 'function') {
+    return guard('requireClaims', async (auth) => {
+      let ok = false;
+      try {
+        ok = (await requirement(auth.claims, auth)) === true;
+      } catch (cause) {
+        return new BearerAuthError('claims_mismatch', { cause });
+      }
+      return ok ? undefined : new BearerAuthError('claims_mismatch');
+    });
+  }
+  if (
+    typeof requirement !== 'object' ||
+    requirement === null ||
+    Object.keys(requirement).length === 0
+  ) {
+    throw new TypeError(
+      'requireClaims: expected a predicate or a non-empty object of claim values',
+    );
+  }
+  const expected = Object.freeze(structuredClone({ ...requirement }));
+  const names = Object.keys(expected);
+  return guard('requireClaims', (auth) =>
+    names.every(
+      (name) =>
+        Object.prototype.hasOwnProperty.call(auth.claims, name) &&
+        isDeepStrictEqual(auth.claims[name], expected[name]),
+    )
+      ? undefined
+      : new BearerAuthError('claims_mismatch'),
+  );
+}

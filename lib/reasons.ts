@@ -1,0 +1,55 @@
+/**
+ * Reason codes: why a token was accepted, passed or refused. Match on these, never on messages.
+ * They reach `onDecision` and logs; the response only ever carries the public message.
+ */
+export const REASON_CODES = [
+  // the request itself
+  'token_missing',
+  'token_malformed',
+  'token_too_long',
+  'token_multiple_locations',
+  // a verifier's "not mine"
+  'token_not_jwt',
+  'issuer_not_handled',
+  'not_client_credentials',
+  'token_unrecognized',
+  // the token is bad
+  'jwt_malformed',
+  'algorithm_not_allowed',
+  'key_not_found',
+  'signature_invalid',
+  'issuer_mismatch',
+  'audience_mismatch',
+  'typ_mismatch',
+  'claim_invalid',
+  'claim_missing',
+  'crit_unsupported',
+  'token_not_yet_valid',
+  'token_expired',
+  'token_inactive',
+  'token_revoked',
+  'client_mismatch',
+  'client_not_mapped',
+  'client_unauthorized',
+  'provider_rejected',
+  // the user
+  'username_missing',
+  'user_not_found',
+  // upstreams
+  'upstream_timeout',
+  'upstream_unreachable',
+  'upstream_error',
+  'upstream_invalid_response',
+  'upstream_too_large',
+  'upstream_redirect',
+  'directory_error',
+  'mapping_error',
+  'verifier_error',
+  // guards
+  'insufficient_scope',
+  'claims_mismatch',
+  'guard_without_auth',
+] as const;
+
+/** One reason code: see `REASON_CODES`. */
+export type ReasonCode = (typeof REASON_CODES)[number];

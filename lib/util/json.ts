@@ -1,0 +1,30 @@
+/**
+ * Type guards and a careful JSON parser for everything that arrives from outside: token
+ * payloads, introspection answers, userinfo profiles, discovery documents.
+ */
+
+/** `true` for a plain JSON object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Keys that could reach an object's prototype if the parsed value is ever merged. */
+const POISONED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Parses JSON text and drops `__proto__`, `constructor` and `prototype` keys at every depth.
+ * Returns `undefined` for text that is not JSON.
+ */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text, (key, value: unknown) => (POISONED_KEYS.has(key) ? undefined : value));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A string property, or `undefined` when absent or not a non-empty string. */
+export function stringField(source: Record<string, unknown>, name: string): string | undefined {
+  const value = Object.prototype.hasOwnProperty.call(source, name) ? source[name] : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,389 @@
+/**
+ * Where a JWT verifier's keys come from: one `publicKey` (PEM, JWK or KeyObject), a static `jwks`,
+ * a remote `jwksUri`, or OIDC `discovery`. Key selection by `kid`/`alg`/`use`/`key_ops` is jose's
+ * (`createLocalJWKSet`); this module adds what a resource server needs around it: refusing weak
+ * and private keys, refetching a remote set for an unknown `kid` at most once per cooldown, and
+ * bounded, failure-aware fetching. Header `jku`, `x5u`, `jwk` and `x5c` are never looked at.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  createLocalJWKSet,
+  importJWK,
+  type CryptoKey,
+  type JWK,
+  type JWSHeaderParameters,
+} from 'jose';
+import { fetchJsonObject } from '../http/client.js';
+import type { ReasonCode } from '../reasons.js';
+import { isObject, stringField } from '../util/json.js';
+import { upstreamUrl } from '../util/url.js';
+import {
+  algorithmsForJwk,
+  algorithmsForKeyObject,
+  MIN_RSA_BITS,
+  rsaModulusBits,
+} from './jwt-algorithms.js';
+
+/** The keys that may have signed a token, or why there are none. */
+export type KeyLookup =
+  | { kind: 'keys'; keys: ReadonlyArray<CryptoKey | Uint8Array> }
+  | { kind: 'failure'; reason: ReasonCode; unavailable: boolean; cause?: unknown };
+
+/** Resolved key source. */
+export interface KeySource {
+  /** Algorithms the keys can verify, when known before any fetch. */
+  readonly algorithms: readonly string[] | undefined;
+  /** The issuer learned from discovery (only for `discovery`). */
+  issuer(signal?: AbortSignal): Promise<string | undefined | KeyLookup>;
+  keysFor(header: JWSHeaderParameters, signal?: AbortSignal): Promise<KeyLookup>;
+  /** Calls `listener` whenever the key set changes (a remote rotation). */
+  onRotate(listener: () => void): void;
+}
+
+/** Remote-set tuning. */
+export interface RemoteKeySettings {
+  /** Least time between two fetches of the set, in milliseconds. */
+  cooldownMs: number;
+  /** A fetched set is refreshed after this many milliseconds. */
+  maxAgeMs: number;
+  timeoutMs: number;
+  allowInsecureHttp: boolean;
+  now: () => number;
+}
+
+const MAX_CANDIDATE_KEYS = 4;
+
+function fail(message: string): never {
+  throw new TypeError(`jwtVerifier: ${message}`);
+}
+
+/** Why a JWK cannot be trusted as a verification key, or `undefined` when it can. */
+function unusableKey(jwk: Record<string, unknown>): string | undefined {
+  if (jwk.kty === 'oct') return 'a symmetric (oct) key';
+  if ('d' in jwk || 'p' in jwk || 'q' in jwk) return 'a private key';
+  const bits = rsaModulusBits(jwk);
+  if (bits !== undefined && bits < MIN_RSA_BITS)
+    return `an RSA key of ${bits} bits (at least ${MIN_RSA_BITS} are required)`;
+  return undefined;
+}
+
+/** The trustworthy keys of a JWK Set. `strict`: throw on a bad member instead of dropping it. */
+function usableKeys(jwks: unknown, strict: boolean): JWK[] {
+  if (!isObject(jwks) || !Array.isArray(jwks.keys)) {
+    if (strict) fail('"jwks" option must be a JWK Set ({ keys: [...] })');
+    return [];
+  }
+  const keys: JWK[] = [];
+  for (const member of jwks.keys as unknown[]) {
+    if (!isObject(member)) {
+      if (strict) fail('"jwks" option: every member of "keys" must be an object');
+      continue;
+    }
+    const problem = unusableKey(member);
+    if (problem) {
+      if (strict)
+        fail(
+          `"jwks" option holds ${problem}${typeof member.kid === 'string' ? ` (kid "${member.kid}")` : ''}`,
+        );
+      continue;
+    }
+    keys.push(member as JWK);
+  }
+  return keys;
+}
+
+/** Turns jose's key-set selection into a KeyLookup, trying a few keys when several match. */
+async function selectFrom(
+  set: ReturnType<typeof createLocalJWKSet>,
+  header: JWSHeaderParameters,
+): Promise<KeyLookup> {
+  try {
+    return { kind: 'keys', keys: [await set(header)] };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') {
+      const keys: CryptoKey[] = [];
+      for await (const key of error as AsyncIterable<CryptoKey>) {
+        keys.push(key);
+        if (keys.length >= MAX_CANDIDATE_KEYS) break;
+      }
+      return keys.length > 0
+        ? { kind: 'keys', keys }
+        : { kind: 'failure', reason: 'key_not_found', unavailable: false };
+    }
+    if (code === 'ERR_JOSE_NOT_SUPPORTED')
+      return { kind: 'failure', reason: 'algorithm_not_allowed', unavailable: false, cause: error };
+    return { kind: 'failure', reason: 'key_not_found', unavailable: false, cause: error };
+  }
+}
+
+/** A static JWK Set given in the options. */
+export function staticKeySet(jwks: unknown): KeySource {
+  let snapshot: unknown;
+  try {
+    snapshot = structuredClone(jwks);
+  } catch {
+    fail('"jwks" option must be a plain JWK Set object');
+  }
+  const keys = usableKeys(snapshot, true);
+  if (keys.length === 0) fail('"jwks" option holds no keys');
+  const algorithms = [...new Set(keys.flatMap((k) => algorithmsForJwk(k)))];
+  if (algorithms.length === 0) fail('"jwks" option holds no key usable for a JWS signature');
+  let set: ReturnType<typeof createLocalJWKSet>;
+  try {
+    set = createLocalJWKSet({ keys });
+  } catch (cause) {
+    throw new TypeError('jwtVerifier: "jwks" option is not a valid JWK Set', { cause });
+  }
+  return {
+    algorithms,
+    issuer: async () => undefined,
+    keysFor: (header) => selectFrom(set, header),
+    onRotate: () => undefined,
+  };
+}
+
+function toPublicKeyObject(publicKey: unknown): KeyObject {
+  try {
+    if (typeof publicKey === 'string') return createPublicKey(publicKey);
+    if (isObject(publicKey) && typeof publicKey.kty === 'string') {
+      const problem = unusableKey(publicKey);
+      if (problem) fail(`"publicKey" option is ${problem}`);
+      return createPublicKey({ key: publicKey as never, format: 'jwk' });
+    }
+    const key = publicKey as KeyObject;
+    if (
+      key &&
+      typeof key === 'object' &&
+      typeof key.type === 'string' &&
+      typeof key.export === 'function'
+    ) {
+      if (key.type !== 'public')
+        fail('"publicKey" option must be a public key (got a ' + key.type + ' key)');
+      return key;
+    }
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('jwtVerifier:')) throw error;
+    throw new TypeError(
+      'jwtVerifier: "publicKey" option is not a valid public key (PEM, JWK or KeyObject)',
+      { cause: error },
+    );
+  }
+  return fail('"publicKey" option must be a PEM string, a JWK or a KeyObject');
+}
+
+/** One public key given in the options. The token's `kid` is not needed to use it. */
+export function singleKey(publicKey: unknown): KeySource {
+  const keyObject = toPublicKeyObject(publicKey);
+  const given = isObject(publicKey) && typeof publicKey.kty === 'string' ? publicKey : undefined;
+  if (given?.use !== undefined && given.use !== 'sig')
+    fail('"publicKey" option is not a signing key ("use" is not "sig")');
+  if (Array.isArray(given?.key_ops) && !given.key_ops.includes('verify')) {
+    fail('"publicKey" option is not a verification key ("key_ops" lacks "verify")');
+  }
+  const jwk = {
+    ...(keyObject.export({ format: 'jwk' }) as JWK),
+    ...(typeof given?.alg === 'string' ? { alg: given.alg } : {}),
+  };
+  const problem = unusableKey(jwk as Record<string, unknown>);
+  if (problem) fail(`"publicKey" option is ${problem}`);
+  const algorithms = given ? algorithmsForJwk(jwk) : algorithmsForKeyObject(keyObject);
+  if (algorithms.length === 0)
+    fail(
+      '"publicKey" option is not a key type that can verify a JWS (RSA, EC P-256/384/521 or Ed25519)',
+    );
+  const imported = new Map<string, Promise<CryptoKey | Uint8Array>>();
+  return {
+    algorithms,
+    issuer: async () => undefined,
+    async keysFor(header) {
+      const alg = header.alg;
+      if (typeof alg !== 'string' || !algorithms.includes(alg)) {
+        return { kind: 'failure', reason: 'algorithm_not_allowed', unavailable: false };
+      }
+      let key = imported.get(alg);
+      if (!key) {
+        key = importJWK({ ...jwk, alg }, alg);
+        imported.set(alg, key);
+      }
+      try {
+        return { kind: 'keys', keys: [await key] };
+      } catch (cause) {
+        imported.delete(alg);
+        return { kind: 'failure', reason: 'algorithm_not_allowed', unavailable: false, cause };
+      }
+    },
+    onRotate: () => undefined,
+  };
+}
+
+interface RemoteSet {
+  set: ReturnType<typeof createLocalJWKSet>;
+  fetchedAt: number;
+}
+
+/**
+ * A remote JWK Set, fetched on first use. An unknown `kid` refetches it, at most once per
+ * cooldown; a failed fetch keeps the last good set.
+ */
+export function remoteKeySet(
+  jwksUri: () => Promise<URL | KeyLookup>,
+  settings: RemoteKeySettings,
+  issuer: () => Promise<string | undefined | KeyLookup> = async () => undefined,
+): KeySource {
+  let current: RemoteSet | undefined;
+  let lastAttempt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<KeyLookup | undefined> | undefined;
+  const listeners: Array<() => void> = [];
+
+  const refresh = (signal?: AbortSignal): Promise<KeyLookup | undefined> => {
+    inFlight ??= (async () => {
+      lastAttempt = settings.now();
+      try {
+        const url = await jwksUri();
+        if (!(url instanceof URL)) return url;
+        const answer = await fetchJsonObject({ url, timeoutMs: settings.timeoutMs, signal });
+        if (answer.kind === 'failure') {
+          return {
+            kind: 'failure',
+            reason: answer.reason,
+            unavailable: true,
+            cause: answer.cause,
+          } as const;
+        }
+        const keys = usableKeys(answer.value, false);
+        let set: ReturnType<typeof createLocalJWKSet>;
+        try {
+          set = createLocalJWKSet({ keys });
+        } catch (cause) {
+          return {
+            kind: 'failure',
+            reason: 'upstream_invalid_response',
+            unavailable: true,
+            cause,
+          } as const;
+        }
+        const rotated = current !== undefined;
+        current = { set, fetchedAt: settings.now() };
+        if (rotated) listeners.forEach((listener) => listener());
+        return undefined;
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+
+  return {
+    algorithms: undefined,
+    issuer,
+    async keysFor(header, signal) {
+      const now = settings.now();
+      const canFetch = now - lastAttempt >= settings.cooldownMs;
+      if (!current || (canFetch && now - current.fetchedAt >= settings.maxAgeMs)) {
+        if (!current && !canFetch && !inFlight) {
+          return {
+            kind: 'failure',
+            reason: 'upstream_unreachable',
+            unavailable: true,
+            cause: new Error('JWK Set fetch failed recently; waiting for the cooldown'),
+          };
+        }
+        const failed = await refresh(signal);
+        if (failed && !current) return failed;
+      }
+      const first = await selectFrom((current as RemoteSet).set, header);
+      if (first.kind === 'keys' || first.reason !== 'key_not_found') return first;
+      // An unknown kid may mean the issuer rotated its keys: refetch, at most once per cooldown.
+      if (settings.now() - lastAttempt < settings.cooldownMs && !inFlight) return first;
+      const failed = await refresh(signal);
+      if (failed) return failed;
+      return selectFrom((current as RemoteSet).set, header);
+    },
+    onRotate(listener) {
+      listeners.push(listener);
+    },
+  };
+}
+
+/** A fixed `jwksUri`. */
+export function jwksUriKeySet(jwksUri: unknown, settings: RemoteKeySettings): KeySource {
+  const url = upstreamUrl('jwtVerifier', 'jwksUri', jwksUri, settings.allowInsecureHttp);
+  return remoteKeySet(async () => url, settings);
+}
+
+/** OIDC discovery (or RFC 8414 metadata): the issuer and `jwks_uri` come from the document. */
+export function discoveryKeySet(discovery: unknown, settings: RemoteKeySettings): KeySource {
+  const base = upstreamUrl('jwtVerifier', 'discovery', discovery, settings.allowInsecureHttp);
+  const expectedIssuer = base.href.replace(/\/$/, '');
+  const documentUrl = new URL(
+    `${base.pathname.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    base,
+  );
+  let metadata: { issuer: string; jwksUri: URL } | undefined;
+  let lastAttempt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<KeyLookup | undefined> | undefined;
+
+  const load = (): Promise<KeyLookup | undefined> => {
+    if (metadata) return Promise.resolve(undefined);
+    if (settings.now() - lastAttempt < settings.cooldownMs && !inFlight) {
+      return Promise.resolve({
+        kind: 'failure',
+        reason: 'upstream_unreachable',
+        unavailable: true,
+        cause: new Error('discovery failed recently; waiting for the cooldown'),
+      });
+    }
+    inFlight ??= (async () => {
+      lastAttempt = settings.now();
+      try {
+        const answer = await fetchJsonObject({ url: documentUrl, timeoutMs: settings.timeoutMs });
+        if (answer.kind === 'failure')
+          return {
+            kind: 'failure',
+            reason: answer.reason,
+            unavailable: true,
+            cause: answer.cause,
+          } as const;
+        const issuer = stringField(answer.value, 'issuer');
+        const jwksUri = stringField(answer.value, 'jwks_uri');
+        if (!issuer || issuer.replace(/\/$/, '') !== expectedIssuer || !jwksUri) {
+          return {
+            kind: 'failure',
+            reason: 'upstream_invalid_response',
+            unavailable: true,
+            cause: new Error('discovery document has no matching "issuer" or no "jwks_uri"'),
+          } as const;
+        }
+        try {
+          metadata = {
+            issuer,
+            jwksUri: upstreamUrl(
+              'jwtVerifier',
+              'jwks_uri (from discovery)',
+              jwksUri,
+              settings.allowInsecureHttp,
+            ),
+          };
+        } catch (cause) {
+          return {
+            kind: 'failure',
+            reason: 'upstream_invalid_response',
+            unavailable: true,
+            cause,
+          } as const;
+        }
+        return undefined;
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+
+  return remoteKeySet(
+    async () => (await load()) ?? (metadata as { jwksUri: URL }).jwksUri,
+    settings,
+    async () => (await load()) ?? metadata?.issuer,
+  );
+}

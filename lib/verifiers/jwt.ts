@@ -1,0 +1,224 @@
+/**
+ * jwtVerifier(): checks a JWT access token locally, with jose, against a public key or a JWK Set
+ * (RFC 7519, RFC 9068, RFC 8725). Steps: shape → issuer ownership → header policy → key →
+ * signature and claims (jose) → identity. Verified tokens are cached until they expire.
+ */
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JWSHeaderParameters,
+  type JWTPayload,
+} from 'jose';
+import { createTokenCache, type TokenCache } from '../cache/token-cache.js';
+import type { ReasonCode } from '../reasons.js';
+import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
+import { isObject } from '../util/json.js';
+import { optionalString, readScopes } from './claims.js';
+import {
+  normalizeJwtOptions,
+  type JwtVerifierOptions,
+  type ResolvedJwtOptions,
+} from './jwt-options.js';
+
+export type { JwtVerifierOptions, UsernameClaim } from './jwt-options.js';
+
+/** A compact JWS: three base64url segments (RFC 7515 §7.1). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+const pass = (reason: ReasonCode): Verdict => ({ kind: 'pass', reason });
+const reject = (reason: ReasonCode, cause?: unknown): Verdict => ({
+  kind: 'reject',
+  reason,
+  cause,
+});
+
+/** jose error code → reason code. */
+function reasonForJoseError(error: unknown): ReasonCode {
+  const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string };
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'token_expired';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return 'algorithm_not_allowed';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'signature_invalid';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (reason === 'missing') return 'claim_missing';
+      if (claim === 'iss') return 'issuer_mismatch';
+      if (claim === 'aud') return 'audience_mismatch';
+      if (claim === 'nbf') return 'token_not_yet_valid';
+      if (claim === 'typ') return 'typ_mismatch';
+      return 'claim_invalid';
+    default:
+      return 'jwt_malformed';
+  }
+}
+
+/** Reads the header and payload without trusting them; `undefined` when this is not a JWS. */
+function decode(
+  token: string,
+): { header: JWSHeaderParameters; payload: JWTPayload | undefined } | undefined {
+  if (!COMPACT_JWS.test(token)) return undefined;
+  let header: JWSHeaderParameters;
+  try {
+    header = decodeProtectedHeader(token) as JWSHeaderParameters;
+  } catch {
+    return undefined;
+  }
+  if (!isObject(header)) return undefined;
+  let payload: JWTPayload | undefined;
+  try {
+    payload = decodeJwt(token);
+  } catch {
+    payload = undefined;
+  }
+  return { header, payload };
+}
+
+function issuerMatches(expected: readonly string[], iss: unknown): boolean {
+  return typeof iss === 'string' && expected.includes(iss);
+}
+
+/** Payload → Identity, or the reason it cannot be one. */
+function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity | ReasonCode {
+  const claims = payload as Record<string, unknown>;
+  const scopes = readScopes(claims);
+  const sub = optionalString(claims, 'sub');
+  const clientId = optionalString(claims, 'client_id') ?? optionalString(claims, 'azp');
+  const email = optionalString(claims, 'email');
+  if (scopes === undefined || sub === null || clientId === null || email === null)
+    return 'claim_invalid';
+  const subject = sub ?? clientId;
+  if (!subject) return 'claim_missing';
+  let username: string | undefined;
+  try {
+    username = config.usernameClaim(claims);
+  } catch {
+    return 'claim_invalid';
+  }
+  return {
+    subject,
+    username,
+    email,
+    clientId,
+    scopes,
+    claims,
+    issuer: typeof payload.iss === 'string' ? payload.iss : undefined,
+    expiresAt: typeof payload.exp === 'number' ? payload.exp : undefined,
+    serviceAccount: false,
+    verifier: config.name,
+  };
+}
+
+async function verifySignedToken(
+  token: string,
+  header: JWSHeaderParameters,
+  issuer: readonly string[] | undefined,
+  config: ResolvedJwtOptions,
+  signal: AbortSignal | undefined,
+): Promise<Verdict> {
+  const lookup = await config.keys.keysFor(header, signal);
+  if (lookup.kind === 'failure') {
+    return lookup.unavailable
+      ? { kind: 'unavailable', reason: lookup.reason, cause: lookup.cause }
+      : reject(lookup.reason, lookup.cause);
+  }
+  let lastError: unknown;
+  for (const key of lookup.keys) {
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: [...config.algorithms],
+        issuer: issuer ? [...issuer] : undefined,
+        audience: config.audience ? [...config.audience] : undefined,
+        clockTolerance: config.clockTolerance,
+        requiredClaims: [...config.requiredClaims],
+        typ: config.typ,
+        currentDate: new Date(config.now()),
+      });
+      const identity = toIdentity(payload, config);
+      return typeof identity === 'string' ? reject(identity) : { kind: 'accept', identity };
+    } catch (error) {
+      lastError = error;
+      if ((error as { code?: string }).code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') break;
+    }
+  }
+  return reject(reasonForJoseError(lastError), lastError);
+}
+
+/** How long a verified token may stay cached: never past `exp`. */
+function cacheLifetimeMs(verdict: Verdict, config: ResolvedJwtOptions): number {
+  if (verdict.kind !== 'accept' || !config.cache) return 0;
+  const ttl = config.cache.ttlSeconds * 1000;
+  const exp = verdict.identity.expiresAt;
+  return exp === undefined ? ttl : Math.min(ttl, exp * 1000 - config.now());
+}
+
+/** `exp` and `nbf` are checked again on every cache hit. */
+function stillValid(verdict: Verdict, config: ResolvedJwtOptions): boolean {
+  if (verdict.kind !== 'accept') return false;
+  const nowSeconds = config.now() / 1000;
+  const { expiresAt, claims } = verdict.identity;
+  if (expiresAt !== undefined && expiresAt <= nowSeconds - config.clockTolerance) return false;
+  const nbf = claims.nbf;
+  return !(typeof nbf === 'number' && nbf > nowSeconds + config.clockTolerance);
+}
+
+/**
+ * A verifier of JWT access tokens signed with a public key.
+ *
+ * @example
+ * ```ts
+ * const jwt = jwtVerifier({
+ *   jwksUri: 'https://id.example.com/.well-known/jwks.json',
+ *   issuer: 'https://id.example.com',
+ *   audience: 'https://api.example.com',
+ * });
+ * ```
+ */
+export function jwtVerifier(
+  options: JwtVerifierOptions,
+): Verifier & { forget(token: string): boolean } {
+  const config = normalizeJwtOptions(options);
+  const cache: TokenCache<Verdict> = createTokenCache<Verdict>({
+    max: config.cache ? config.cache.max : 1,
+    enabled: config.cache !== false,
+    isFresh: (verdict) => stillValid(verdict, config),
+  });
+  config.keys.onRotate(() => cache.clear());
+
+  async function verify(token: string, ctx?: VerifyContext): Promise<Verdict> {
+    const decoded = decode(token);
+    if (!decoded) return pass('token_not_jwt');
+    const { header, payload } = decoded;
+    if (typeof header.alg !== 'string') return reject('jwt_malformed');
+    if (!payload) return reject('jwt_malformed');
+
+    let issuer = config.issuer;
+    if (!issuer) {
+      const discovered = await config.keys.issuer(ctx?.signal);
+      if (typeof discovered === 'object') {
+        return discovered.kind === 'failure' && discovered.unavailable
+          ? { kind: 'unavailable', reason: discovered.reason, cause: discovered.cause }
+          : reject('key_not_found');
+      }
+      if (discovered) issuer = [discovered];
+    }
+    // RFC 8725 §3.8: a token from another issuer is not ours; the next verifier may know it.
+    if (issuer && !issuerMatches(issuer, payload.iss)) return pass('issuer_not_handled');
+    if (header.crit !== undefined) return reject('crit_unsupported');
+    if (!config.algorithms.includes(header.alg)) return reject('algorithm_not_allowed');
+
+    return cache.resolve(token, async () => {
+      const verdict = await verifySignedToken(token, header, issuer, config, ctx?.signal);
+      return { value: verdict, ttlMs: cacheLifetimeMs(verdict, config) };
+    });
+  }
+
+  return {
+    name: config.name,
+    verify,
+    forget: (token) => cache.forget(token),
+  };
+}
