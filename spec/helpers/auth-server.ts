@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
-import Provider from 'oidc-provider';
+import Provider, { errors as providerErrors, type ClientMetadata } from 'oidc-provider';
 
 /** The resource indicator whose tokens are JWTs (RFC 8707 + RFC 9068). */
 export const JWT_RESOURCE = 'urn:bearer-guard:api';
@@ -65,8 +65,12 @@ export interface AuthServer {
   close(): Promise<void>;
 }
 
-function clientsConfig() {
-  const confidential = (client: TestClient, grants: string[], method = 'client_secret_basic') => ({
+function clientsConfig(): ClientMetadata[] {
+  const confidential = (
+    client: TestClient,
+    grants: string[],
+    method = 'client_secret_basic',
+  ): ClientMetadata => ({
     client_id: client.clientId,
     client_secret: client.clientSecret,
     grant_types: grants,
@@ -89,13 +93,16 @@ export async function startAuthServer(
 ): Promise<AuthServer> {
   const host = options.host ?? '127.0.0.1';
   const counts: Record<string, number> = {};
-  let handler:
-    | ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void)
-    | undefined;
+  const route: {
+    handler?: (
+      req: import('node:http').IncomingMessage,
+      res: import('node:http').ServerResponse,
+    ) => void;
+  } = {};
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] as string;
     counts[path] = (counts[path] ?? 0) + 1;
-    if (handler) handler(req, res);
+    if (route.handler) route.handler(req, res);
     else res.writeHead(503).end();
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
@@ -150,7 +157,7 @@ export async function startAuthServer(
         defaultResource: async () => undefined,
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx, resource) => {
-          if (resource !== JWT_RESOURCE) throw new Provider.errors.InvalidTarget();
+          if (resource !== JWT_RESOURCE) throw new providerErrors.InvalidTarget();
           return {
             audience: JWT_RESOURCE,
             scope: 'read write delete',
@@ -164,7 +171,7 @@ export async function startAuthServer(
     ttl: { AccessToken: 3600, ClientCredentials: 3600, Grant: 86400 },
   });
   provider.on('server_error', () => undefined);
-  handler = provider.callback();
+  route.handler = provider.callback();
 
   const tokenUrl = `${issuer}/token`;
   const basic = (client: TestClient) =>
