@@ -69,7 +69,7 @@ function clientsConfig(): ClientMetadata[] {
   const confidential = (
     client: TestClient,
     grants: string[],
-    method = 'client_secret_basic',
+    method: 'client_secret_basic' | 'client_secret_post' = 'client_secret_basic',
   ): ClientMetadata => ({
     client_id: client.clientId,
     client_secret: client.clientSecret,
