@@ -65,7 +65,7 @@ function failure(reason: UpstreamFailure['reason'], message: string): UpstreamFa
   return { kind: 'failure', reason, cause: new Error(message) };
 }
 
-function classify(error: unknown, url: URL): UpstreamFailure {
+function classify(error: unknown, url: URL, phase: 'connect' | 'body'): UpstreamFailure {
   const where = `${url.origin}${url.pathname}`;
   if (
     error instanceof undiciErrors.ConnectTimeoutError ||
@@ -76,6 +76,12 @@ function classify(error: unknown, url: URL): UpstreamFailure {
     return failure('upstream_timeout', `${where} did not answer in time`);
   }
   const code = (error as { code?: unknown } | null)?.code;
+  if (phase === 'body') {
+    return failure(
+      'upstream_unreachable',
+      `${where} closed the connection mid-answer (${typeof code === 'string' ? code : 'error'})`,
+    );
+  }
   return failure(
     'upstream_unreachable',
     `${where} could not be reached (${typeof code === 'string' ? code : 'error'})`,
@@ -104,6 +110,7 @@ export async function callUpstream(
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = request.form.toString();
   }
+  let phase: 'connect' | 'body' = 'connect';
   try {
     const response = await agent().request({
       origin: request.url.origin,
@@ -130,6 +137,7 @@ export async function callUpstream(
         `answer of ${declared} bytes is over the ${maxBytes}-byte cap`,
       );
     }
+    phase = 'body';
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body) {
@@ -148,7 +156,7 @@ export async function callUpstream(
       json: parseJson(text),
     };
   } catch (error) {
-    return classify(error, request.url);
+    return classify(error, request.url, phase);
   }
 }
 
