@@ -109,6 +109,7 @@ export function verdictFromAnswer(
       ),
     );
   }
+  if (unsupportedTokenType(answer)) return { kind: 'pass', reason: 'token_unrecognized' };
   if (answer.status !== 200)
     return unavailable('upstream_error', `${where} answered ${answer.status}`);
   if (!isObject(answer.json)) {
