@@ -4,7 +4,7 @@
  * and the size of the answer. It follows no redirect. Failures come back as reason codes, never
  * as exceptions, so a verifier can turn them into an `unavailable` verdict.
  */
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent } from 'undici';
 import type { ReasonCode } from '../reasons.js';
 import { isObject, parseJson } from '../util/json.js';
 
@@ -65,17 +65,28 @@ function failure(reason: UpstreamFailure['reason'], message: string): UpstreamFa
   return { kind: 'failure', reason, cause: new Error(message) };
 }
 
+/** undici's own timeouts, by error code. */
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
 function classify(error: unknown, url: URL, phase: 'connect' | 'body'): UpstreamFailure {
   const where = `${url.origin}${url.pathname}`;
+  // By name and code, not instanceof: the abort reason (a DOMException) may come from another
+  // realm than this module's Error (vm contexts, test runners).
+  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    code?: unknown;
+  };
   if (
-    error instanceof undiciErrors.ConnectTimeoutError ||
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError ||
-    (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    (typeof code === 'string' && TIMEOUT_CODES.has(code)) ||
+    name === 'TimeoutError' ||
+    name === 'AbortError'
   ) {
     return failure('upstream_timeout', `${where} did not answer in time`);
   }
-  const code = (error as { code?: unknown } | null)?.code;
   if (phase === 'body') {
     return failure(
       'upstream_unreachable',
