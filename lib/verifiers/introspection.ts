@@ -20,6 +20,8 @@ export type { ClientAuthMethod } from '../http/client-auth.js';
 
 /** An introspection verifier, plus a way to drop cached answers at once. */
 export interface IntrospectionVerifier extends Verifier {
+  /** Checks `token`; `ctx` is optional, so the verifier can be called outside a request. */
+  verify(token: string, ctx?: VerifyContext): Promise<Verdict>;
   /**
    * Drops the cached answer for `token` (e.g. after the application learns the token was
    * revoked): the next request carrying it is introspected again. `true` if one was held.

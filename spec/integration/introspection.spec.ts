@@ -118,7 +118,7 @@ describe('introspectionVerifier against oidc-provider', () => {
       const { app, decisions } = buildApp({
         verifiers: [verifier({ clientSecret: 'not-the-secret' })],
       });
-      for (const _ of [1, 2]) {
+      for (let i = 0; i < 2; i++) {
         await get(app, token)
           .expect(401)
           .expect('WWW-Authenticate', 'Bearer realm="api", error="invalid_token"')

@@ -242,7 +242,9 @@ describe('introspectionVerifier against a local server', () => {
   });
 
   describe('the configured client refused', () => {
-    afterEach(() => jest.restoreAllMocks());
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
 
     it.each<[string, Reply]>([
       ['401', { status: 401, json: { error: 'invalid_client' } }],
@@ -255,7 +257,7 @@ describe('introspectionVerifier against a local server', () => {
         reply(answer);
         const { app, decisions } = buildApp({ verifiers: [verifier()] });
         const before = upstream.count(PATH);
-        for (const _ of [1, 2]) {
+        for (let i = 0; i < 2; i++) {
           await get(app, 't-client')
             .expect(401)
             .expect('WWW-Authenticate', 'Bearer realm="api", error="invalid_token"')
@@ -311,7 +313,7 @@ describe('introspectionVerifier against a local server', () => {
       reply(answer);
       const { app, decisions } = buildApp({ verifiers: [verifier()] });
       const before = upstream.count(PATH);
-      for (const _ of [1, 2]) {
+      for (let i = 0; i < 2; i++) {
         const res = await get(app, 't-bad')
           .expect(503)
           .expect('Retry-After', '5')
