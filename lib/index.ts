@@ -33,3 +33,9 @@ export type {
   Verifier,
   VerifyContext,
 } from './types.js';
+export { introspectionVerifier } from './verifiers/introspection.js';
+export type {
+  ClientAuthMethod,
+  IntrospectionVerifier,
+  IntrospectionVerifierOptions,
+} from './verifiers/introspection.js';
