@@ -8,16 +8,6 @@ export { BEARER_AUTH_DEFAULTS } from './options.js';
 export type { BearerAuthOptions } from './options.js';
 export { jwtVerifier } from './verifiers/jwt.js';
 export type { JwtVerifierOptions, UsernameClaim } from './verifiers/jwt.js';
-export {
-  clientCredentialsVerifier,
-  isClientCredentialsToken,
-} from './verifiers/client-credentials.js';
-export type {
-  ClientCredentialsVerifierOptions,
-  ServiceAccount,
-  ServiceAccountLookup,
-  ServiceAccountMap,
-} from './verifiers/client-credentials.js';
 export { memoryDirectory } from './directory/memory.js';
 export type { MemoryDirectoryOptions } from './directory/memory.js';
 export type { DirectoryInput } from './directory/adapt.js';
@@ -43,3 +33,13 @@ export type {
   Verifier,
   VerifyContext,
 } from './types.js';
+export {
+  clientCredentialsVerifier,
+  isClientCredentialsToken,
+} from './verifiers/client-credentials.js';
+export type {
+  ClientCredentialsVerifierOptions,
+  ServiceAccount,
+  ServiceAccountLookup,
+  ServiceAccountMap,
+} from './verifiers/client-credentials.js';
