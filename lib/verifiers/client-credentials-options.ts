@@ -10,23 +10,52 @@ import { isObject } from '../util/json.js';
  * The service account a client is mapped to: the directory username, or the username with the
  * scopes the administrator granted that client (`scopes` outside this list are dropped from the
  * identity; `[]` drops them all).
+ *
+ * @example
+ * ```ts
+ * const reporting: ServiceAccount = { user: 'svc-reports', scopes: ['read'] };
+ * const backup: ServiceAccount = 'svc-backup';
+ * ```
  */
 export type ServiceAccount = string | { user: string; scopes?: readonly string[] };
 
-/** Client id → service account, as an object. Snapshotted at construction. */
+/**
+ * Client id → service account, as an object. Snapshotted at construction.
+ *
+ * @example
+ * ```ts
+ * const accounts: ServiceAccountMap = { 'svc-reporting': { user: 'svc-reports', scopes: ['read'] } };
+ * ```
+ */
 export type ServiceAccountMap = Readonly<Record<string, ServiceAccount>>;
 
 /**
  * Client id → service account, as a function (sync or async). `null` or `undefined` means "not
  * mapped" (401); a throw, a rejection, a wrong-typed answer or an answer slower than
  * `mappingTimeoutMs` means the mapping could not be decided (503).
+ *
+ * @example
+ * ```ts
+ * const accounts: ServiceAccountLookup = async (clientId) =>
+ *   (await db.serviceAccountOf(clientId)) ?? null;
+ * ```
  */
 export type ServiceAccountLookup = (
   clientId: string,
   identity: Identity,
 ) => ServiceAccount | null | undefined | Promise<ServiceAccount | null | undefined>;
 
-/** Options of `clientCredentialsVerifier`. */
+/**
+ * Options of `clientCredentialsVerifier`.
+ *
+ * @example
+ * ```ts
+ * const options: ClientCredentialsVerifierOptions = {
+ *   via: jwtVerifier({ jwksUri, issuer, audience }),
+ *   serviceAccounts: { 'svc-reporting': 'svc-reports' },
+ * };
+ * ```
+ */
 export interface ClientCredentialsVerifierOptions {
   /**
    * The verifier that checks the token itself: a `jwtVerifier`, an `introspectionVerifier` or any
@@ -67,7 +96,14 @@ export interface ResolvedClientCredentialsOptions {
   readonly mappingTimeoutMs: number;
 }
 
-/** Defaults of `clientCredentialsVerifier`. */
+/**
+ * Defaults of `clientCredentialsVerifier`.
+ *
+ * @example
+ * ```ts
+ * CLIENT_CREDENTIALS_DEFAULTS.mappingTimeoutMs; // 2000
+ * ```
+ */
 export const CLIENT_CREDENTIALS_DEFAULTS = Object.freeze({
   name: 'client-credentials',
   mappingTimeoutMs: 2000,
@@ -98,6 +134,12 @@ const nonEmptyString = (value: unknown): value is string =>
 /**
  * One mapping value → a resolved service account, or a message saying what is wrong with it.
  * Unknown keys are refused: a misspelt `scope` would otherwise silently grant every scope.
+ *
+ * @example
+ * ```ts
+ * readServiceAccount('svc-reports'); // { user: 'svc-reports', scopes: undefined }
+ * readServiceAccount({ user: 'u', scope: ['read'] }); // 'has unknown key(s) "scope"'
+ * ```
  */
 export function readServiceAccount(value: unknown): ResolvedServiceAccount | string {
   if (nonEmptyString(value)) return Object.freeze({ user: value, scopes: undefined });
@@ -132,7 +174,16 @@ function snapshotMap(value: object): ReadonlyMap<string, ResolvedServiceAccount>
   return map;
 }
 
-/** Checks `options`, applies defaults, snapshots an object mapping and freezes the result. */
+/**
+ * Checks `options`, applies defaults, snapshots an object mapping and freezes the result.
+ * Throws a `TypeError` naming the option on any mistake; never mutates `options`.
+ *
+ * @example
+ * ```ts
+ * const config = normalizeClientCredentialsOptions({ via, serviceAccounts: { svc: 'svc-user' } });
+ * config.name; // 'client-credentials'
+ * ```
+ */
 export function normalizeClientCredentialsOptions(
   options: ClientCredentialsVerifierOptions,
 ): ResolvedClientCredentialsOptions {

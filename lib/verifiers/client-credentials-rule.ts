@@ -6,7 +6,14 @@
 import type { Claims, Identity } from '../types.js';
 import { stringField } from '../util/json.js';
 
-/** The client id of an identity: `identity.clientId`, else the claims' `client_id`. */
+/**
+ * The client id of an identity: `identity.clientId`, else the claims' `client_id`.
+ *
+ * @example
+ * ```ts
+ * clientIdOf({ ...identity, clientId: undefined, claims: { client_id: 'svc' } }); // 'svc'
+ * ```
+ */
 export function clientIdOf(identity: Identity): string | undefined {
   if (typeof identity.clientId === 'string' && identity.clientId !== '') return identity.clientId;
   return stringField(identity.claims, 'client_id');
