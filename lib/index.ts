@@ -39,3 +39,13 @@ export type {
   IntrospectionVerifier,
   IntrospectionVerifierOptions,
 } from './verifiers/introspection.js';
+export {
+  clientCredentialsVerifier,
+  isClientCredentialsToken,
+} from './verifiers/client-credentials.js';
+export type {
+  ClientCredentialsVerifierOptions,
+  ServiceAccount,
+  ServiceAccountLookup,
+  ServiceAccountMap,
+} from './verifiers/client-credentials.js';
