@@ -411,7 +411,9 @@ describe('introspectionVerifier against a local server', () => {
         await gate;
         return { json: ACTIVE };
       });
-      const inner = verifier({ cache: false });
+      // The gate holds the one upstream call open until all 200 arrive; on a busy machine that can
+      // take longer than the default timeout, which this test is not about.
+      const inner = verifier({ cache: false, timeoutMs: 60_000 });
       let started = 0;
       // Holds the upstream answer until all 200 requests are inside the verifier.
       const counting: Verifier = {
@@ -435,6 +437,6 @@ describe('introspectionVerifier against a local server', () => {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }
-    });
+    }, 90_000);
   });
 });
