@@ -33,3 +33,13 @@ export type {
   Verifier,
   VerifyContext,
 } from './types.js';
+export { oauthProviderVerifier } from './verifiers/oauth-provider.js';
+export type {
+  CustomProviderOptions,
+  OAuthProviderOptions,
+  PresetName,
+  PresetProviderOptions,
+  ProfileField,
+  ProviderCommonOptions,
+  ProviderName,
+} from './verifiers/oauth-provider.js';
