@@ -110,7 +110,7 @@ export function oauthProviderVerifier(
       if (!(profile && verdict.kind === 'pass' && verdict.reason === 'token_not_jwt'))
         return afterJwt(verdict, config);
     }
-    if (profile) return profile.verify(token, ctx);
+    if (profile) return profile.verify(token);
     return { kind: 'pass', reason: 'token_not_jwt' };
   }
 

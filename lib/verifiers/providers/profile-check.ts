@@ -6,14 +6,14 @@
  */
 import { createTokenCache } from '../../cache/token-cache.js';
 import { fetchProfile } from '../../http/userinfo.js';
-import type { Verdict, VerifyContext } from '../../types.js';
+import type { Verdict } from '../../types.js';
 import { userinfoLocator, type Located } from './discovery.js';
 import type { ResolvedProfileEndpoint, ResolvedProviderOptions } from './options.js';
 import { profileIdentity, type ProfileChecks } from './profile.js';
 
 /** Checks tokens at one provider's profile endpoint. */
 export interface ProfileVerifier {
-  verify(token: string, ctx?: VerifyContext): Promise<Verdict>;
+  verify(token: string): Promise<Verdict>;
   forget(token: string): boolean;
 }
 
@@ -64,17 +64,14 @@ export function profileVerifier(
     clientId: config.clientId,
     verifier: config.name,
   };
-  const cache = createTokenCache<Verdict>({
+  // Each entry carries its own deadline on the injected clock, re-checked on every hit.
+  const cache = createTokenCache<{ verdict: Verdict; until: number }>({
     max: config.cache ? config.cache.max : 1,
     enabled: config.cache !== false,
-    // An expiry the provider gave is re-checked on every hit.
-    isFresh: (verdict) =>
-      verdict.kind !== 'accept' ||
-      verdict.identity.expiresAt === undefined ||
-      verdict.identity.expiresAt * 1000 > config.now(),
+    isFresh: (entry) => entry.until > config.now(),
   });
 
-  async function ask(token: string, signal: AbortSignal | undefined): Promise<Verdict> {
+  async function ask(token: string): Promise<Verdict> {
     const url = await locate();
     if (!(url instanceof URL)) return { kind: 'unavailable', reason: url.reason, cause: url.cause };
     const answer = await fetchProfile({
@@ -85,7 +82,6 @@ export function profileVerifier(
       headers: endpoint.headers,
       rejectStatuses: endpoint.rejectStatuses,
       timeoutMs: config.timeoutMs,
-      signal,
     });
     if (answer.kind === 'failure')
       return { kind: 'unavailable', reason: answer.reason, cause: answer.cause };
@@ -104,11 +100,14 @@ export function profileVerifier(
 
   return {
     // The shared load must not die with the first caller's request: it gets no client signal.
-    verify: (token) =>
-      cache.resolve(token, async () => {
-        const verdict = await ask(token, undefined);
-        return { value: verdict, ttlMs: lifetimeMs(verdict, config) };
-      }),
+    verify: async (token) => {
+      const entry = await cache.resolve(token, async () => {
+        const verdict = await ask(token);
+        const ttlMs = lifetimeMs(verdict, config);
+        return { value: { verdict, until: config.now() + ttlMs }, ttlMs };
+      });
+      return entry.verdict;
+    },
     forget: (token) => cache.forget(token),
   };
 }
