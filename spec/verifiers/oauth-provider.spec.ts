@@ -4,7 +4,6 @@ import request from 'supertest';
 import { MESSAGES, oauthProviderVerifier, type Verdict } from '../../lib/index.js';
 import { buildApp } from '../helpers/app.js';
 import { startJsonServer, type JsonServer, type Reply } from '../helpers/json-server.js';
-import { USERS } from '../helpers/users.js';
 import { GOOGLE_CLIENT } from './providers/provider-fixtures.js';
 
 const ctx = () => ({ req: {} as Request, signal: new AbortController().signal });
