@@ -62,19 +62,11 @@ export async function fetchProfile(request: ProfileRequest): Promise<ProfileAnsw
   if (request.rejectStatuses.includes(answer.status)) {
     return { kind: 'rejected', status: answer.status };
   }
-  if (answer.status < 200 || answer.status > 299) {
-    return {
-      kind: 'failure',
-      reason: 'upstream_error',
-      cause: new Error(`${where} answered ${answer.status}`),
-    };
-  }
-  if (!isObject(answer.json)) {
-    return {
-      kind: 'failure',
-      reason: 'upstream_invalid_response',
-      cause: new Error(`${where} answered something other than a JSON object`),
-    };
-  }
-  return { kind: 'profile', profile: answer.json, headers: answer.headers };
+  const ok = answer.status >= 200 && answer.status <= 299;
+  const json = answer.json;
+  if (ok && isObject(json)) return { kind: 'profile', profile: json, headers: answer.headers };
+  const [reason, what]: [ReasonCode, string] = ok
+    ? ['upstream_invalid_response', 'answered something other than a JSON object']
+    : ['upstream_error', `answered ${answer.status}`];
+  return { kind: 'failure', reason, cause: new Error(`${where} ${what}`) };
 }

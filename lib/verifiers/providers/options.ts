@@ -132,12 +132,15 @@ function fail(message: string): never {
   throw new TypeError(`${FACTORY}: ${message}`);
 }
 
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** One or more non-empty strings, as a frozen list. */
 function stringList(option: string, value: unknown): readonly string[] | undefined {
   if (value === undefined) return undefined;
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v))
-    fail(`"${option}" option must be a non-empty string or array of non-empty strings`);
-  return Object.freeze([...(list as string[])]);
+  if (isText(value)) return Object.freeze([value]);
+  if (Array.isArray(value) && value.length > 0 && value.every(isText))
+    return Object.freeze([...value]);
+  return fail(`"${option}" option must be a non-empty string or array of non-empty strings`);
 }
 
 function fieldSource(option: string, value: unknown, fallback: FieldSource): FieldSource {
@@ -146,11 +149,11 @@ function fieldSource(option: string, value: unknown, fallback: FieldSource): Fie
   return stringList(option, value) as readonly string[];
 }
 
-function nonNegative(option: string, value: unknown, fallback: number): number {
-  const resolved = value ?? fallback;
-  if (typeof resolved !== 'number' || !Number.isFinite(resolved) || resolved < 0)
-    fail(`"${option}" option must be a non-negative number`);
-  return resolved;
+/** A finite number of at least 0 (seconds or milliseconds, as the option says). */
+function amount(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  return fail(`"${option}" option must be a non-negative number`);
 }
 
 const PARAM_PATTERNS: Record<Exclude<PresetParam['kind'], 'url'>, RegExp> = {
@@ -329,9 +332,9 @@ export function normalizeProviderOptions(options: OAuthProviderOptions): Resolve
       endpoint !== undefined &&
       (!expectedAudience || endpointChecksAudience) &&
       (!clientId || endpointChecksClient),
-    ttlSeconds: nonNegative('ttlSeconds', options.ttlSeconds, PROVIDER_DEFAULTS.ttlSeconds),
+    ttlSeconds: amount('ttlSeconds', options.ttlSeconds, PROVIDER_DEFAULTS.ttlSeconds),
     cache: normalizeCacheOption(FACTORY, options.cache),
-    timeoutMs: nonNegative('timeoutMs', options.timeoutMs, PROVIDER_DEFAULTS.timeoutMs),
+    timeoutMs: amount('timeoutMs', options.timeoutMs, PROVIDER_DEFAULTS.timeoutMs),
     allowInsecureHttp,
     now,
   });
