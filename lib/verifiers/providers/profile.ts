@@ -33,7 +33,14 @@ export interface ProfileChecks {
 const own = (source: object, key: string | number): boolean =>
   Object.prototype.hasOwnProperty.call(source, key);
 
-/** The value at `path`, or `undefined`. Only own properties are followed. */
+/**
+ * The value at `path`, or `undefined`. Only own properties are followed.
+ *
+ * @example
+ * ```ts
+ * readPath({ Email: [{ Value: 'a@b.c' }] }, ['Email', 0, 'Value']); // 'a@b.c'
+ * ```
+ */
 export function readPath(source: unknown, path: FieldPath): unknown {
   let current: unknown = source;
   for (const key of typeof path === 'string' ? [path] : path) {
@@ -45,7 +52,14 @@ export function readPath(source: unknown, path: FieldPath): unknown {
   return current;
 }
 
-/** The first value present (neither `undefined` nor `null`) among `source`. */
+/**
+ * The first value present (neither `undefined` nor `null`) among `source`.
+ *
+ * @example
+ * ```ts
+ * pick({ login: null, email: 'a@b.c' }, ['login', 'email']); // 'a@b.c'
+ * ```
+ */
 export function pick(profile: Claims, source: FieldSource): unknown {
   if (typeof source === 'function') return source(profile);
   for (const path of source) {
