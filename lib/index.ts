@@ -49,3 +49,13 @@ export type {
   ServiceAccountLookup,
   ServiceAccountMap,
 } from './verifiers/client-credentials.js';
+export { oauthProviderVerifier } from './verifiers/oauth-provider.js';
+export type {
+  CustomProviderOptions,
+  OAuthProviderOptions,
+  PresetName,
+  PresetProviderOptions,
+  ProfileField,
+  ProviderCommonOptions,
+  ProviderName,
+} from './verifiers/oauth-provider.js';
