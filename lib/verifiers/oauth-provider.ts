@@ -104,6 +104,9 @@ export function oauthProviderVerifier(
       : undefined;
 
   async function verify(token: string, ctx: VerifyContext): Promise<Verdict> {
+    if (config.tokenPattern && !config.tokenPattern.test(token)) {
+      return { kind: 'pass', reason: 'token_unrecognized' };
+    }
     if (jwt) {
       const verdict = await jwt.verify(token, ctx);
       // A JWT preset with a profile endpoint sends it the tokens that are not JWTs.

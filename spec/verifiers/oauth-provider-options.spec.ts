@@ -147,6 +147,16 @@ describe('oauthProviderVerifier options', () => {
       { provider: 'github', name: '' },
       'oauthProviderVerifier: "name" option must be a non-empty string',
     ],
+    [
+      'a tokenPattern that is a string',
+      { provider: 'github', tokenPattern: '^gho_' },
+      'oauthProviderVerifier: "tokenPattern" option must be a RegExp',
+    ],
+    [
+      'a global tokenPattern',
+      { provider: 'github', tokenPattern: /^gho_/g },
+      'oauthProviderVerifier: "tokenPattern" option must not have the g or y flag',
+    ],
   ])('throws a TypeError naming the option for %s', (_what, options, message) => {
     expect(build(options)).toThrow(new TypeError(message));
   });

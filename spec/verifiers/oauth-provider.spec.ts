@@ -80,6 +80,19 @@ describe('oauthProviderVerifier: what the provider answers', () => {
     );
   });
 
+  it('passes a token that does not match tokenPattern on without asking the provider', async () => {
+    reply = { json: { login: 'admin' } };
+    const verifier = custom({ tokenPattern: /^acme_/ });
+    const before = server.count();
+    expect(await verifier.verify('opaque-of-another-server', ctx())).toEqual({
+      kind: 'pass',
+      reason: 'token_unrecognized',
+    });
+    expect(server.count()).toBe(before);
+    expect((await verifier.verify('acme_abc', ctx())).kind).toBe('accept');
+    expect(server.count()).toBe(before + 1);
+  });
+
   it('never puts the token in a verdict', async () => {
     reply = { status: 500, json: { echo: 'secret-token-value' } };
     const verdict = await custom().verify('secret-token-value', ctx());

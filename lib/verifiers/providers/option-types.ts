@@ -47,6 +47,13 @@ export interface ProviderCommonOptions {
   allowInsecureHttp?: boolean;
   /** Clock in milliseconds since the epoch (tests inject one). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Only tokens matching this pattern are this provider's; any other token is passed to the next
+   * verifier without a call to the provider. Use it when opaque tokens of several sources share a
+   * chain, e.g. `/^gh[opsu]_/` for GitHub in front of an introspection verifier (whose "inactive"
+   * would otherwise stop the chain). Default: every token is tried.
+   */
+  tokenPattern?: RegExp;
 }
 
 type Param<P> = P extends { params: infer R } ? R : never;
@@ -120,4 +127,5 @@ export interface ResolvedProviderOptions {
   readonly timeoutMs: number;
   readonly allowInsecureHttp: boolean;
   readonly now: () => number;
+  readonly tokenPattern: RegExp | undefined;
 }

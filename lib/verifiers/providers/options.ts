@@ -138,6 +138,14 @@ export function normalizeProviderOptions(options: OAuthProviderOptions): Resolve
   });
   const name = options.name ?? `oauth-provider:${provider}`;
   if (typeof name !== 'string' || name === '') fail('"name" option must be a non-empty string');
+  const tokenPattern = options.tokenPattern;
+  if (tokenPattern !== undefined) {
+    if (!(tokenPattern instanceof RegExp)) fail('"tokenPattern" option must be a RegExp');
+    // A global or sticky RegExp keeps state between tests: the same token would alternate.
+    if (tokenPattern.global || tokenPattern.sticky) {
+      fail('"tokenPattern" option must not have the g or y flag');
+    }
+  }
 
   return Object.freeze({
     name,
@@ -156,5 +164,6 @@ export function normalizeProviderOptions(options: OAuthProviderOptions): Resolve
     timeoutMs: amount('timeoutMs', options.timeoutMs, PROVIDER_DEFAULTS.timeoutMs),
     allowInsecureHttp,
     now,
+    tokenPattern,
   });
 }
