@@ -21,7 +21,9 @@ export async function startAcmeProvider(port = 0, host = '127.0.0.1'): Promise<A
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     const profile = match && req.url === '/userinfo' ? profiles.get(match[1] as string) : undefined;
     if (!profile) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad credentials"}');
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"message":"Bad credentials"}');
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(profile));

@@ -19,13 +19,18 @@ describe('the npm start demo', () => {
   it('answers every printed flow as expected', async () => {
     for (const flow of demo.flows) {
       const answer = await runFlow(flow);
-      expect({ title: flow.title, status: answer.status }).toEqual({ title: flow.title, status: flow.expectStatus });
+      expect({ title: flow.title, status: answer.status }).toEqual({
+        title: flow.title,
+        status: flow.expectStatus,
+      });
       if (flow.expectBody !== undefined) expect(answer.body).toEqual(flow.expectBody);
     }
   });
 
   it('prints commands that can be pasted into a shell', () => {
     const curl = toCurl(demo.flows[2]!);
-    expect(curl).toMatch(/^curl -s -i -H 'Authorization: Bearer [A-Za-z0-9._-]+' 'http:\/\/127\.0\.0\.1:\d+\/rest\/api\/2\/myself'$/);
+    expect(curl).toMatch(
+      /^curl -s -i -H 'Authorization: Bearer [A-Za-z0-9._-]+' 'http:\/\/127\.0\.0\.1:\d+\/rest\/api\/2\/myself'$/,
+    );
   });
 });

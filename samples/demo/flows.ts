@@ -22,14 +22,18 @@ const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'
 export function toCurl(flow: Flow): string {
   const parts = ['curl', '-s', '-i'];
   if (flow.method !== 'GET') parts.push('-X', flow.method);
-  for (const [name, value] of Object.entries(flow.headers ?? {})) parts.push('-H', shellQuote(`${name}: ${value}`));
-  for (const [name, value] of Object.entries(flow.form ?? {})) parts.push('--data-urlencode', shellQuote(`${name}=${value}`));
+  for (const [name, value] of Object.entries(flow.headers ?? {}))
+    parts.push('-H', shellQuote(`${name}: ${value}`));
+  for (const [name, value] of Object.entries(flow.form ?? {}))
+    parts.push('--data-urlencode', shellQuote(`${name}=${value}`));
   parts.push(shellQuote(flow.url));
   return parts.join(' ');
 }
 
 /** Makes the flow's call; returns status and parsed body. */
-export async function runFlow(flow: Flow): Promise<{ status: number; body: unknown; headers: Headers }> {
+export async function runFlow(
+  flow: Flow,
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const init: RequestInit = { method: flow.method, headers: { ...flow.headers } };
   if (flow.form) {
     init.body = new URLSearchParams(flow.form);

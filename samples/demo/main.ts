@@ -9,7 +9,8 @@ import { runFlow, toCurl } from './flows.js';
 
 const port = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${name} must be a port number`);
   return value;
 };
 
@@ -31,9 +32,13 @@ async function main(): Promise<void> {
   const out = (line = '') => process.stdout.write(`${line}\n`);
 
   out(bold('bearer-guard demo'));
-  out(`  authorization server  ${demo.authServer.issuer}  (oidc-provider: discovery, JWKS, token, introspection, revocation)`);
+  out(
+    `  authorization server  ${demo.authServer.issuer}  (oidc-provider: discovery, JWKS, token, introspection, revocation)`,
+  );
   out(`  third-party provider  ${demo.provider.url}  (Acme ID: userinfo)`);
-  out(`  protected API         ${demo.apiUrl}/rest/api  (chain: client-credentials → jwt → oauth-provider:acme → client-credentials:opaque → introspection)`);
+  out(
+    `  protected API         ${demo.apiUrl}/rest/api  (chain: client-credentials → jwt → oauth-provider:acme → client-credentials:opaque → introspection)`,
+  );
   out();
   let failures = 0;
   for (const [i, flow] of demo.flows.entries()) {
@@ -44,12 +49,20 @@ async function main(): Promise<void> {
     out(bold(`${i + 1}. ${flow.title}`));
     out(`   ${toCurl(flow)}`);
     const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    out(`   → ${answer.status} ${body.length > 300 ? `${body.slice(0, 300)}…` : body}${ok ? '' : `   (expected ${flow.expectStatus})`}`);
+    out(
+      `   → ${answer.status} ${body.length > 300 ? `${body.slice(0, 300)}…` : body}${ok ? '' : `   (expected ${flow.expectStatus})`}`,
+    );
     for (const d of decisions) out(dim(`   why: ${describe(d)}`));
     out();
   }
-  out(failures === 0 ? 'Every flow answered as expected.' : `${failures} flow(s) did not answer as expected.`);
-  out('The API is running: paste any command above. Explain a token with: npx bearer-guard explain <token>');
+  out(
+    failures === 0
+      ? 'Every flow answered as expected.'
+      : `${failures} flow(s) did not answer as expected.`,
+  );
+  out(
+    'The API is running: paste any command above. Explain a token with: npx bearer-guard explain <token>',
+  );
   out('Press Ctrl-C to stop.');
 
   let stopping = false;
@@ -65,6 +78,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`demo failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `demo failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -64,7 +64,12 @@ export interface AuthServer {
    * An RFC 9068 access token signed with the server's own key, for claims oidc-provider will not
    * issue itself (e.g. one that expired an hour ago: `expiresIn: -3600`).
    */
-  signAccessToken(options: { sub: string; scope?: string; expiresIn: number; username?: string }): Promise<string>;
+  signAccessToken(options: {
+    sub: string;
+    scope?: string;
+    expiresIn: number;
+    username?: string;
+  }): Promise<string>;
   /** A real `POST /token/revocation` by the client the token was issued to. */
   revoke(token: string, client?: TestClient): Promise<number>;
   close(): Promise<void>;
@@ -250,7 +255,11 @@ export async function startAuthServer(
     },
     async signAccessToken({ sub, scope = 'read', expiresIn, username }) {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ client_id: CLIENTS.webApp.clientId, scope, ...(username ? { username } : {}) })
+      return new SignJWT({
+        client_id: CLIENTS.webApp.clientId,
+        scope,
+        ...(username ? { username } : {}),
+      })
         .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid, typ: 'at+jwt' })
         .setIssuer(issuer)
         .setAudience(JWT_RESOURCE)
