@@ -146,6 +146,11 @@ function checkOptions(options: TestIssuerOptions) {
   };
 }
 
+/** The header parameters a caller may add: all but `alg`, which the key decides. */
+function withoutAlg(header: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(header).filter(([name]) => name !== 'alg'));
+}
+
 /** Replaces a signed token's payload, keeping header and signature. */
 function tamper(token: string, change: TestClaims): string {
   const [header, payload, signature] = token.split('.') as [string, string, string];
@@ -183,7 +188,7 @@ export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
       claims,
     );
     return new SignJWT(payload as JWTPayload)
-      .setProtectedHeader({ typ: 'at+jwt', kid: key.kid, ...header, alg: key.alg })
+      .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid, ...withoutAlg(header) })
       .sign(key.privateKey);
   };
   const jwks = () => ({ keys: [{ ...key.publicJwk }] });
