@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Decision } from '../../lib/index.js';
 import { createTestIssuer } from '../../lib/testing/index.js';
+import { listen, type Listening } from '../../spec/helpers/listen.js';
 import { createApp, STAFF } from './server.js';
 import { startUserService, type UserService } from './user-service.js';
 
@@ -11,7 +9,7 @@ describe('sample: custom-directory', () => {
   const issuer = createTestIssuer();
   const decisions: Decision[] = [];
   let users: UserService;
-  let server: Server;
+  let api: Listening;
   let url: string;
   const get = async (username: string) =>
     fetch(url, {
@@ -25,12 +23,11 @@ describe('sample: custom-directory', () => {
       userServiceUrl: users.url,
       onDecision: (d) => decisions.push(d),
     });
-    server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rest/api/2/myself`;
+    api = await listen(app);
+    url = `${api.url}/rest/api/2/myself`;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await api.close();
     await users.close();
   });
 

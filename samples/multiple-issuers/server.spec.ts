@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Decision } from '../../lib/index.js';
 import { createTestIssuer } from '../../lib/testing/index.js';
+import { listen, type Listening } from '../../spec/helpers/listen.js';
 import { ACCOUNTS, createApp } from './server.js';
 
 describe('sample: multiple-issuers', () => {
   const workforce = createTestIssuer({ issuer: 'https://login.example.com' });
   const partners = createTestIssuer({ issuer: 'https://partners.example.net', alg: 'ES256' });
   const decisions: Decision[] = [];
-  let server: Server;
+  let api: Listening;
   let url: string;
   const call = (token: string) => fetch(url, { headers: { authorization: `Bearer ${token}` } });
 
@@ -20,11 +18,10 @@ describe('sample: multiple-issuers', () => {
       partners: partners.verifierOptions(),
       onDecision: (d) => decisions.push(d),
     });
-    server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rest/api/2/myself`;
+    api = await listen(app);
+    url = `${api.url}/rest/api/2/myself`;
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => api.close());
 
   it('accepts a partner token after the workforce verifier passes it on', async () => {
     const res = await call(await partners.token({ email: 'dev@acme.example' }));

@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Decision } from '../../lib/index.js';
 import { createTestIssuer } from '../../lib/testing/index.js';
+import { listen, type Listening } from '../../spec/helpers/listen.js';
 import { createApp } from './server.js';
 
 describe('sample: route-guards', () => {
   const issuer = createTestIssuer();
   const decisions: Decision[] = [];
-  let server: Server;
+  let api: Listening;
   let base: string;
 
   beforeAll(async () => {
-    server = createApp({
-      jwt: issuer.verifierOptions(),
-      onDecision: (d) => decisions.push(d),
-    }).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+    api = await listen(
+      createApp({ jwt: issuer.verifierOptions(), onDecision: (d) => decisions.push(d) }),
+    );
+    base = `${api.url}/api`;
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => api.close());
 
   it('refuses a delete without the admin scope, naming every scope the route requires', async () => {
     const token = await issuer.tokenWithScopes('issues:read', 'issues:write');

@@ -1,27 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import type { Decision } from '../../lib/index.js';
 import { createTestIssuer } from '../../lib/testing/index.js';
+import { listen, type Listening } from '../../spec/helpers/listen.js';
 import { createApp, PEOPLE } from './server.js';
 
 describe('sample: whole-api', () => {
   const issuer = createTestIssuer({ claims: { preferred_username: 'jdoe' } });
   const decisions: Decision[] = [];
-  let server: Server;
-  let base: string;
+  let api: Listening;
 
   beforeAll(async () => {
-    const app = createApp({ jwt: issuer.verifierOptions(), onDecision: (d) => decisions.push(d) });
-    server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await listen(
+      createApp({ jwt: issuer.verifierOptions(), onDecision: (d) => decisions.push(d) }),
+    );
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => api.close());
 
   it('answers /myself for a valid token', async () => {
-    const res = await fetch(`${base}/rest/api/2/myself`, {
+    const res = await fetch(`${api.url}/rest/api/2/myself`, {
       headers: { authorization: `Bearer ${await issuer.token()}` },
     });
     expect(res.status).toBe(200);
