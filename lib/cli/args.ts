@@ -10,7 +10,14 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'usage-error'; message: string };
 
-/** The help text. */
+/**
+ * The help text.
+ *
+ * @example
+ * ```ts
+ * io.out(USAGE);
+ * ```
+ */
 export const USAGE = `Usage: bearer-guard explain <token | -> [--config <file>]
 
 Decodes a bearer token without trusting it and shows its header and claims, with

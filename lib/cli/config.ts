@@ -30,7 +30,14 @@ const FACTORY_NAME = /^[a-z][A-Za-z]*(Verifier|Directory)$/;
 
 type Factories = Record<string, unknown>;
 
-/** A configuration mistake: reported as a usage error (exit code 2). */
+/**
+ * A configuration mistake: reported as a usage error (exit code 2).
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError('auth.json is not valid JSON');
+ * ```
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

@@ -10,7 +10,14 @@ import { formatDecoded, formatReport } from './format.js';
 import type { CliIo } from './output.js';
 import { explainChain } from './run.js';
 
-/** Exit codes of the explainer. */
+/**
+ * Exit codes of the explainer.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = report.outcome === 'accept' ? EXIT.accepted : EXIT.refused;
+ * ```
+ */
 export const EXIT = Object.freeze({ accepted: 0, refused: 1, usage: 2 });
 
 /** Settings of one run. */

@@ -62,7 +62,14 @@ function fakeRequest(token: string): Request {
   } as unknown as Request;
 }
 
-/** A cause as one line of text, with the token masked wherever it appears. */
+/**
+ * A cause as one line of text, with the token masked wherever it appears.
+ *
+ * @example
+ * ```ts
+ * describeCause(new Error(`bad ${token}`), token); // 'Error: bad <token>'
+ * ```
+ */
 export function describeCause(cause: unknown, token: string): string | undefined {
   if (cause === undefined || cause === null) return undefined;
   let text: string;

@@ -25,7 +25,14 @@ export function humanDuration(seconds: number): string {
   return `${s} s`;
 }
 
-/** A NumericDate (RFC 7519 §2) as an ISO 8601 UTC string, or `undefined` when out of range. */
+/**
+ * A NumericDate (RFC 7519 §2) as an ISO 8601 UTC string, or `undefined` when out of range.
+ *
+ * @example
+ * ```ts
+ * isoTime(1_700_000_000); // '2023-11-14T22:13:20Z'
+ * ```
+ */
 export function isoTime(seconds: number): string | undefined {
   const date = new Date(seconds * 1000);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace('.000Z', 'Z');

@@ -33,7 +33,14 @@ function generate(alg: TestAlgorithm): { privateKey: KeyObject; publicKey: KeyOb
   }
 }
 
-/** `true` when `value` is an algorithm the testing kit can sign with. */
+/**
+ * `true` when `value` is an algorithm the testing kit can sign with.
+ *
+ * @example
+ * ```ts
+ * isTestAlgorithm('HS256'); // false
+ * ```
+ */
 export function isTestAlgorithm(value: unknown): value is TestAlgorithm {
   return ALGORITHMS.includes(value as TestAlgorithm);
 }
