@@ -17,13 +17,8 @@ import {
   requireScopes,
   type Decision,
 } from '../../lib/index.js';
-import {
-  CLIENTS,
-  JWT_RESOURCE,
-  startAuthServer,
-  type AuthServer,
-} from '../../spec/helpers/auth-server.js';
-import { USERS } from '../../spec/helpers/users.js';
+import { CLIENTS, JWT_RESOURCE, startAuthServer, type AuthServer } from './authorization-server.js';
+import { USERS } from './users.js';
 import { startAcmeProvider, type AcmeProvider } from './acme-provider.js';
 import type { Flow } from './flows.js';
 
