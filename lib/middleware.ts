@@ -45,11 +45,10 @@ function sourcesOf(req: Request, config: ResolvedBearerAuthOptions): TokenSource
   return {
     authorization: locations.has('header') ? authorizationLines(req) : NO_HEADERS,
     query: locations.has('query') ? ownParameter(req.query) : undefined,
-    // RFC 6750 §2.2: form-encoded body, on a method whose body has defined semantics.
-    body:
-      locations.has('body') && req.method !== 'GET' && req.is('application/x-www-form-urlencoded')
-        ? ownParameter(req.body)
-        : undefined,
+    body: locations.has('body') ? ownParameter(req.body) : undefined,
+    method: req.method,
+    formEncoded:
+      locations.has('body') && typeof req.is('application/x-www-form-urlencoded') === 'string',
   };
 }
 
