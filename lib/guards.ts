@@ -3,11 +3,11 @@
  * A refusal is a 403 with `WWW-Authenticate: Bearer error="insufficient_scope"` (RFC 6750 §3.1).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { isDeepStrictEqual } from 'node:util';
 import { BearerAuthError, insufficientScope } from './errors.js';
 import { renderError } from './respond.js';
 import { requestState, type RequestState } from './request-state.js';
 import type { AuthResult, Claims } from './types.js';
+import { isObject } from './util/json.js';
 
 const FALLBACK: RequestState = { errorFormat: 'seed', realm: 'api', retryAfterSeconds: 5 };
 /** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`. */
@@ -18,6 +18,24 @@ function send(req: Request, res: Response, err: BearerAuthError, state: RequestS
   const rendered = renderError(err, state.errorFormat, state, req);
   if (rendered.headers) res.set(rendered.headers);
   res.status(rendered.status).json(rendered.body);
+}
+
+/**
+ * Equality of JSON values: arrays element by element, objects by own keys in any order. Unlike
+ * `isDeepStrictEqual` it ignores prototypes, so claims parsed in another realm (a VM context, a
+ * worker) still match.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && sameJson(a[key], b[key]))
+  );
 }
 
 /**
@@ -129,13 +147,21 @@ export function requireClaims(requirement: ClaimsRequirement): RequestHandler {
       'requireClaims: expected a predicate or a non-empty object of claim values',
     );
   }
-  const expected = Object.freeze(structuredClone({ ...requirement }));
+  let expected: Readonly<Record<string, unknown>>;
+  try {
+    expected = Object.freeze(structuredClone({ ...requirement }));
+  } catch (cause) {
+    // A function or symbol can never equal a claim: refuse it now rather than at a request.
+    throw new TypeError('requireClaims: expected claim values must be plain data (JSON values)', {
+      cause,
+    });
+  }
   const names = Object.keys(expected);
   return guard('requireClaims', (auth) =>
     names.every(
       (name) =>
         Object.prototype.hasOwnProperty.call(auth.claims, name) &&
-        isDeepStrictEqual(auth.claims[name], expected[name]),
+        sameJson(auth.claims[name], expected[name]),
     )
       ? undefined
       : new BearerAuthError('claims_mismatch'),
