@@ -239,7 +239,9 @@ describe('requireClaims', () => {
 });
 
 describe('guards in optional mode and without bearerAuth', () => {
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   it('answers 401 at the guard when optional bearerAuth saw no token', async () => {
     await request(appWith(requireScopes('read'), { optional: true }))

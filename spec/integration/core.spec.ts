@@ -289,7 +289,8 @@ describe('bearerAuth: the error table through HTTP (seed format)', () => {
     const token = await mintJwt();
     await request(app)
       .get(MYSELF)
-      .set('Authorization', [`Bearer ${token}`, `Bearer ${token}`])
+      // superagent sends one header line per array element; its types only allow that for Cookie.
+      .set('Authorization', [`Bearer ${token}`, `Bearer ${token}`] as unknown as string)
       .expect(400)
       .expect('WWW-Authenticate', INVALID_REQUEST)
       .expect(seed(MESSAGES.requestMalformed));
