@@ -33,6 +33,7 @@ export function createApp(options: JiraApiOptions = {}): Express {
         publicKey: demoKeys().publicKey,
         issuer: DEMO_ISSUER,
         audience: DEMO_AUDIENCE,
+        typ: 'at+jwt', // RFC 9068 access tokens only: an ID token is refused
       }),
     ],
     directory: memoryDirectory(USERS),
