@@ -46,7 +46,7 @@ function guard(
   name: string,
   check: (auth: AuthResult) => BearerAuthError | undefined | Promise<BearerAuthError | undefined>,
 ): RequestHandler {
-  return async function bearerGuard(req: Request, res: Response, next: NextFunction) {
+  const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const state = requestState(req);
     if (!state) {
       if (!warnedNoAuth) {
@@ -64,6 +64,10 @@ function guard(
     const refusal = await check(req.auth);
     if (refusal) return send(req, res, refusal, state);
     return next();
+  };
+  // As in bearerAuth: Express 4 ignores a returned promise, so failures go to `next`.
+  return function bearerGuard(req: Request, res: Response, next: NextFunction): void {
+    handle(req, res, next).catch(next);
   };
 }
 

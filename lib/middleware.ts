@@ -150,7 +150,7 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
     next();
   };
 
-  return async function bearerAuthMiddleware(req: Request, res: Response, next: NextFunction) {
+  const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const started = onDecision ? performance.now() : 0;
     markRequest(req, state);
     const extraction = extractToken(
@@ -208,5 +208,11 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
       );
     }
     return accept(req, next, token, identity, user, started);
+  };
+
+  // Express 4 ignores a returned promise: hand any unexpected failure (e.g. a custom error
+  // format whose headers Node refuses) to Express instead of leaving an unhandled rejection.
+  return function bearerAuthMiddleware(req: Request, res: Response, next: NextFunction): void {
+    handle(req, res, next).catch(next);
   };
 }
