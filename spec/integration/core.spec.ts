@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import express, { type ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import {
+  bearerAuth,
   jwtVerifier,
+  memoryDirectory,
   MESSAGES,
   type DirectoryInput,
   type Identity,
@@ -595,5 +598,29 @@ describe('bearerAuth: errorFormat', () => {
       .expect(401)
       .expect('WWW-Authenticate', 'Bearer realm="api"')
       .expect(seed(MESSAGES.tokenMissing));
+  });
+});
+
+describe('bearerAuth under a router that ignores returned promises (Express 4)', () => {
+  it('hands a failure while writing the answer to next(err), not to an unhandled rejection', async () => {
+    const auth = bearerAuth({
+      verifiers: [jwt()],
+      directory: memoryDirectory(USERS),
+      // Node refuses a header value with a newline: writing this answer throws.
+      errorFormat: () => ({ status: 401, body: {}, headers: { 'X-Bad': 'a\nb' } }),
+    });
+    const seen: unknown[] = [];
+    const app = express();
+    app.use((req, res, next) => {
+      void (auth(req, res, next) as unknown); // what Express 4 does with a returned promise
+    });
+    const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+      seen.push(err);
+      res.status(500).json({ handled: true });
+    };
+    app.use(onError);
+    await request(app).get(MYSELF).expect(500, { handled: true });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ code: 'ERR_INVALID_CHAR' });
   });
 });
