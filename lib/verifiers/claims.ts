@@ -32,3 +32,38 @@ export function optionalString(claims: Claims, name: string): string | undefined
   const value = claims[name];
   return typeof value === 'string' ? value : null;
 }
+
+/** The last second of the year 9999 (RFC 7519 NumericDate): any later date is a broken token. */
+export const NUMERIC_DATE_MAX = 253_402_300_799;
+
+/**
+ * `true` when every NumericDate claim present (`exp`, `nbf`, `iat`) is a finite number from 0 to
+ * `NUMERIC_DATE_MAX`. A token "valid until 1e300" is refused rather than trusted forever.
+ */
+export function numericDatesInRange(claims: Claims): boolean {
+  for (const name of ['exp', 'nbf', 'iat']) {
+    if (!Object.prototype.hasOwnProperty.call(claims, name)) continue;
+    const value = claims[name];
+    if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+    if (value < 0 || value > NUMERIC_DATE_MAX) return false;
+  }
+  return true;
+}
+
+/**
+ * `true` when a parsed JSON value holds a `__proto__` key at any depth. JSON.parse makes it an own
+ * property, harmless until an application merges the claims into another object, where it would
+ * replace that object's prototype; no issuer has a reason to send one.
+ */
+export function hasProtoKey(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current !== 'object' || current === null) continue;
+    if (!Array.isArray(current) && Object.prototype.hasOwnProperty.call(current, '__proto__')) {
+      return true;
+    }
+    for (const child of Object.values(current)) pending.push(child);
+  }
+  return false;
+}

@@ -14,7 +14,7 @@ import { createTokenCache, type TokenCache } from '../cache/token-cache.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
 import { isObject } from '../util/json.js';
-import { optionalString, readScopes } from './claims.js';
+import { hasProtoKey, numericDatesInRange, optionalString, readScopes } from './claims.js';
 import {
   normalizeJwtOptions,
   type JwtVerifierOptions,
@@ -46,6 +46,7 @@ function reasonForJoseError(error: unknown): ReasonCode {
       return 'signature_invalid';
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       if (reason === 'missing') return 'claim_missing';
+      if (reason === 'invalid') return 'claim_invalid'; // wrong type, e.g. "nbf" as a string
       if (claim === 'iss') return 'issuer_mismatch';
       if (claim === 'aud') return 'audience_mismatch';
       if (claim === 'nbf') return 'token_not_yet_valid';
@@ -84,6 +85,7 @@ function issuerMatches(expected: readonly string[], iss: unknown): boolean {
 /** Payload → Identity, or the reason it cannot be one. */
 function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity | ReasonCode {
   const claims = payload as Record<string, unknown>;
+  if (!numericDatesInRange(claims) || hasProtoKey(claims)) return 'claim_invalid';
   const scopes = readScopes(claims);
   const sub = optionalString(claims, 'sub');
   const clientId = optionalString(claims, 'client_id') ?? optionalString(claims, 'azp');
