@@ -146,7 +146,13 @@ export async function explainChain(
   });
 
   const extraction = extractToken(
-    { authorization: [`Bearer ${token}`], query: undefined, body: undefined },
+    {
+      authorization: [`Bearer ${token}`],
+      query: undefined,
+      body: undefined,
+      method: 'GET',
+      formEncoded: false,
+    },
     new Set(['header']),
     config.maxTokenLength,
   );
