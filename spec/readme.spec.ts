@@ -53,7 +53,10 @@ function compilerOptions(): ts.CompilerOptions {
     noUnusedLocals: false,
     noUnusedParameters: false,
     baseUrl: ROOT,
-    paths: { 'bearer-guard': ['./lib/index.ts'] },
+    paths: {
+      'bearer-guard': ['./lib/index.ts'],
+      'bearer-guard/testing': ['./lib/testing/index.ts'],
+    },
   };
 }
 
