@@ -13,6 +13,7 @@ import {
 import { createTokenCache, type TokenCache } from '../cache/token-cache.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
+import { isCanonicalBase64url } from '../util/base64url.js';
 import { isObject } from '../util/json.js';
 import { optionalString, readScopes } from './claims.js';
 import {
@@ -193,6 +194,8 @@ export function jwtVerifier(
     if (!decoded) return pass('token_not_jwt');
     const { header, payload } = decoded;
     if (typeof header.alg !== 'string') return reject('jwt_malformed');
+    // One signed token, one string: a second spelling would be a second cache entry.
+    if (!token.split('.').every(isCanonicalBase64url)) return reject('jwt_malformed');
     if (!payload) return reject('jwt_malformed');
 
     let issuer = config.issuer;
