@@ -14,7 +14,7 @@ import { createTokenCache, type TokenCache } from '../cache/token-cache.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
 import { isCanonicalBase64url } from '../util/base64url.js';
-import { isObject } from '../util/json.js';
+import { isObject, withoutPoisonedKeys } from '../util/json.js';
 import { optionalString, readScopes } from './claims.js';
 import {
   normalizeJwtOptions,
@@ -84,7 +84,8 @@ function issuerMatches(expected: readonly string[], iss: unknown): boolean {
 
 /** Payload → Identity, or the reason it cannot be one. */
 function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity | ReasonCode {
-  const claims = payload as Record<string, unknown>;
+  // Claims reach applications that may merge them: same key policy as every upstream answer.
+  const claims = withoutPoisonedKeys(payload as Record<string, unknown>);
   const scopes = readScopes(claims);
   const sub = optionalString(claims, 'sub');
   const clientId = optionalString(claims, 'client_id') ?? optionalString(claims, 'azp');
