@@ -3,12 +3,12 @@
  * payload bytes that jose would never produce, and one-call request helpers.
  */
 import { expect } from '@jest/globals';
-import { sign as cryptoSign } from 'node:crypto';
+import { createHmac, sign as cryptoSign } from 'node:crypto';
 import type { Express } from 'express';
 import request, { type Response } from 'supertest';
 import { MESSAGES, type Decision } from '../../lib/index.js';
 import type { TestKey } from '../helpers/keys.js';
-import { b64url } from '../helpers/tokens.js';
+import { b64url, DEFAULT_CLAIMS, nowSeconds, secondsFromNow } from '../helpers/tokens.js';
 
 /** A pinned refusal: status, exact body and challenge header. */
 export interface Refusal {
@@ -117,4 +117,23 @@ export function nonCanonicalTwins(segment: string): string[] {
     .filter((c) => c !== last)
     .map((c) => segment.slice(0, -1) + c)
     .filter((twin) => Buffer.from(twin, 'base64url').equals(bytes));
+}
+
+/** An HS* token keyed with `secret`: what an attacker builds from a public key (RFC 8725 §2.1). */
+export function hmacCompact(
+  secret: string | Buffer,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): string {
+  const alg = String(header.alg);
+  const input = `${b64url(header)}.${b64url(payload)}`;
+  const mac = createHmac(`sha${alg.slice(2)}`, secret)
+    .update(input)
+    .digest('base64url');
+  return `${input}.${mac}`;
+}
+
+/** Default claims of a token that would be accepted if its signature were. */
+export function validClaims(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...DEFAULT_CLAIMS, iat: nowSeconds(), exp: secondsFromNow(3600), ...extra };
 }
