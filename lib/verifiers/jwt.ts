@@ -88,7 +88,9 @@ function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity |
   const claims = withoutPoisonedKeys(payload as Record<string, unknown>);
   const scopes = readScopes(claims);
   const sub = optionalString(claims, 'sub');
-  const clientId = optionalString(claims, 'client_id') ?? optionalString(claims, 'azp');
+  // `null` (wrong type) must not fall through to `azp` the way `??` would let it.
+  const clientIdClaim = optionalString(claims, 'client_id');
+  const clientId = clientIdClaim === undefined ? optionalString(claims, 'azp') : clientIdClaim;
   const email = optionalString(claims, 'email');
   if (scopes === undefined || sub === null || clientId === null || email === null)
     return 'claim_invalid';
