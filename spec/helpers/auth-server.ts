@@ -4,10 +4,10 @@
  * client-credentials grant, introspection (RFC 7662), revocation (RFC 7009), userinfo and
  * discovery, and counts the requests each endpoint receives.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JWK } from 'jose';
+import { SignJWT, type JWK } from 'jose';
 import Provider, { errors as providerErrors, type ClientMetadata } from 'oidc-provider';
 
 /** The resource indicator whose tokens are JWTs (RFC 8707 + RFC 9068). */
@@ -60,6 +60,16 @@ export interface AuthServer {
     scope?: string;
     resource?: string;
   }): Promise<{ status: number; body: Record<string, unknown> }>;
+  /**
+   * An RFC 9068 access token signed with the server's own key, for claims oidc-provider will not
+   * issue itself (e.g. one that expired an hour ago: `expiresIn: -3600`).
+   */
+  signAccessToken(options: {
+    sub: string;
+    scope?: string;
+    expiresIn: number;
+    username?: string;
+  }): Promise<string>;
   /** A real `POST /token/revocation` by the client the token was issued to. */
   revoke(token: string, client?: TestClient): Promise<number>;
   close(): Promise<void>;
@@ -89,7 +99,7 @@ function clientsConfig(): ClientMetadata[] {
 
 /** Starts the server on 127.0.0.1 and an ephemeral port (or `port`). */
 export async function startAuthServer(
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; issuer?: string } = {},
 ): Promise<AuthServer> {
   const host = options.host ?? '127.0.0.1';
   const counts: Record<string, number> = {};
@@ -107,7 +117,7 @@ export async function startAuthServer(
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as AddressInfo).port;
-  const issuer = `http://${host}:${port}`;
+  const issuer = options.issuer ?? `http://${host}:${port}`;
 
   const signing = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateJwk = {
@@ -242,6 +252,22 @@ export async function startAuthServer(
       }
       const res = await fetch(tokenUrl, { method: 'POST', headers, body: form });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    async signAccessToken({ sub, scope = 'read', expiresIn, username }) {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({
+        client_id: CLIENTS.webApp.clientId,
+        scope,
+        ...(username ? { username } : {}),
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid, typ: 'at+jwt' })
+        .setIssuer(issuer)
+        .setAudience(JWT_RESOURCE)
+        .setSubject(sub)
+        .setIssuedAt(Math.min(now, now + expiresIn - 3600))
+        .setExpirationTime(now + expiresIn)
+        .setJti(randomUUID())
+        .sign(signing.privateKey);
     },
     async revoke(token, client = CLIENTS.webApp) {
       const res = await fetch(`${issuer}/token/revocation`, {

@@ -311,15 +311,25 @@ describe('secret comparison', () => {
       return statSync(path).isDirectory() ? libFiles(path) : path.endsWith('.ts') ? [path] : [];
     });
 
-  // CWE-208: an operand named like a secret must never meet ===, !==, == or != in lib code.
+  // CWE-208: a value named like a secret must never meet ===, !==, == or != in lib code
+  // (presence and type checks aside): secrets are compared with util/hash.ts safeEqual.
   it('compares no secret with a short-circuiting operator anywhere in lib/', () => {
-    const SECRET =
-      /(secret|password|credential|apiKey)\w*\s*[!=]==?|[!=]==?\s*[\w.]*(secret|password|credential|apiKey)/i;
+    const SECRET = /(secret|password|passwd|api_?key|private_?key)/i;
+    const COMPARISON = /([\w.$[\]'"]+)\s*([!=]==?)\s*([\w.$[\]'"]+)/g;
+    /** A presence or type check (`=== undefined`, `typeof x === 'string'`) compares no secret. */
+    const PRESENCE = /^(undefined|null|''|'(string|object|function|number|boolean)')$/;
+    /** An identifier (not a string literal such as 'client_secret_post') that names a secret. */
+    const secretName = (operand: string) => /^[^'"]/.test(operand) && SECRET.test(operand);
+    const comparesSecret = (text: string) =>
+      [...text.matchAll(COMPARISON)].some(
+        ([, left = '', , right = '']) =>
+          (secretName(left) || secretName(right)) && !PRESENCE.test(left) && !PRESENCE.test(right),
+      );
     const offenders = libFiles('lib').flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
         .map((line, i) => ({ file, line: i + 1, text: line }))
-        .filter(({ text }) => !/^\s*(\*|\/\/)/.test(text) && SECRET.test(text)),
+        .filter(({ text }) => !/^\s*(\*|\/\/)/.test(text) && comparesSecret(text)),
     );
     expect(offenders).toEqual([]);
   });
