@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { jwtVerifier } from '../../lib/index.js';
+import { introspectionVerifier, jwtVerifier, oauthProviderVerifier } from '../../lib/index.js';
 import { callUpstream, fetchJsonObject } from '../../lib/http/client.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, type TestApp } from '../helpers/app.js';
 import { jwksOf, testKey } from '../helpers/keys.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
@@ -135,5 +135,69 @@ describe('prototype pollution through upstream answers (lib/http/client.ts + uti
     } finally {
       await jwks.close();
     }
+  });
+});
+
+describe('prototype pollution through introspection and userinfo answers (verifier level)', () => {
+  let upstream: JsonServer;
+  beforeAll(async () => {
+    upstream = await startJsonServer((req) => ({
+      raw:
+        req.path === '/introspect'
+          ? `{"active":true,"sub":"user-1","username":"admin","scope":"read",${HOSTILE_JSON}}`
+          : `{"id":"user-1","login":"admin",${HOSTILE_JSON}}`,
+      headers: { 'content-type': 'application/json' },
+    }));
+  });
+  afterAll(() => upstream.close());
+
+  /** Serves `req.auth.claims` after a naive merge, and reports whether it polluted. */
+  async function claimsAfterMerge(target: TestApp): Promise<unknown> {
+    let seen: unknown;
+    target.app.get('/rest/api/2/claims', (req, res) => {
+      seen = req.auth?.claims;
+      naiveMerge({}, req.auth?.claims);
+      res.json({ polluted: ({} as Record<string, unknown>).polluted ?? null });
+    });
+    await request(target.app)
+      .get('/rest/api/2/claims')
+      .set('Authorization', 'Bearer opaque-token-0123456789')
+      .expect(200, { polluted: null });
+    expect(target.decisions[0]).toMatchObject({ outcome: 'accept', reason: 'accepted' });
+    return seen;
+  }
+
+  // CVE-2019-10744 class through an RFC 7662 answer: `__proto__` / `constructor.prototype` members.
+  it('hands out introspection claims without poisoned keys', async () => {
+    const target = buildApp({
+      verifiers: [
+        introspectionVerifier({
+          endpoint: `${upstream.url}/introspect`,
+          clientId: 'api',
+          clientSecret: 'api-secret-0123456789',
+        }),
+      ],
+    });
+    const seen = await claimsAfterMerge(target);
+    expect(poisonedPaths(seen)).toEqual([]);
+    expect(seen).toMatchObject({ active: true, sub: 'user-1', nested: {} });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  // CVE-2019-10744 class through a provider's userinfo answer.
+  it('hands out userinfo claims without poisoned keys', async () => {
+    const target = buildApp({
+      verifiers: [
+        oauthProviderVerifier({
+          provider: 'custom',
+          userinfoEndpoint: `${upstream.url}/userinfo`,
+          usernameField: 'login',
+          subjectField: 'id',
+        }),
+      ],
+    });
+    const seen = await claimsAfterMerge(target);
+    expect(poisonedPaths(seen)).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -8,7 +8,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import {
+  introspectionVerifier,
   jwtVerifier,
+  oauthProviderVerifier,
   type BearerAuthOptions,
   type Decision,
   type Verifier,
@@ -92,10 +94,24 @@ let as: AuthServer;
 
 beforeAll(async () => {
   // A hostile upstream: echoes the request (token, Authorization, secret) back in its answer.
-  echo = await startJsonServer((req) => ({
-    status: req.path === '/ok' ? 200 : 500,
-    json: { echoed: req.body, authorization: req.headers.authorization, error: req.body },
-  }));
+  echo = await startJsonServer((req) => {
+    const echoed = {
+      echoed: req.body,
+      authorization: req.headers.authorization,
+      query: req.query.toString(),
+      error_description: req.body,
+    };
+    switch (req.path) {
+      case '/ok':
+        return { status: 200, json: echoed };
+      case '/inactive':
+        return { status: 200, json: { active: false, ...echoed } };
+      case '/refuse':
+        return { status: 401, json: { error: 'invalid_client', ...echoed } };
+      default:
+        return { status: 500, json: echoed };
+    }
+  });
   slow = await startJsonServer(() => ({ delayMs: 2000, json: jwksOf(key) }));
   huge = await startJsonServer((req) => ({
     raw: `{"keys":[],"pad":"${'x'.repeat(300 * 1024)}","echo":"${req.body}"}`,
@@ -125,6 +141,31 @@ const local = (extra: Partial<BearerAuthOptions> = {}) => ({
 });
 const remote = (jwksUri: string) => ({
   verifiers: [jwtVerifier({ jwksUri, issuer: ISSUER, audience: AUDIENCE, timeoutMs: 300 })],
+});
+const introspection = (
+  endpoint: string,
+  extra: { authMethod?: 'client_secret_post'; clientSecret?: string } = {},
+) => ({
+  verifiers: [
+    introspectionVerifier({
+      endpoint,
+      clientId: CLIENT.clientId,
+      clientSecret: extra.clientSecret ?? CLIENT.clientSecret,
+      timeoutMs: 300,
+      maxResponseBytes: 64 * 1024,
+      ...(extra.authMethod ? { authMethod: extra.authMethod } : {}),
+    }),
+  ],
+});
+const provider = (endpoint: string) => ({
+  verifiers: [
+    oauthProviderVerifier({
+      provider: 'custom',
+      userinfoEndpoint: endpoint,
+      usernameField: 'login',
+      timeoutMs: 300,
+    }),
+  ],
 });
 const bearer = (req: request.Test, token: string) => req.set('Authorization', `Bearer ${token}`);
 
@@ -252,6 +293,103 @@ const SCENARIOS: Scenario[] = [
       options: { verifiers: [upstreamVerifier(`${closedUrl}/introspect`)] },
       token: await mintJwt({ key }),
     }),
+  ],
+  [
+    'introspection of a valid opaque token at the real server',
+    200,
+    async () => ({
+      options: introspection(`${as.issuer}/token/introspection`),
+      token: await as.userToken({ accountId: 'user-admin' }),
+    }),
+  ],
+  [
+    'introspection with a wrong client secret at the real server',
+    401,
+    async () => ({
+      options: introspection(`${as.issuer}/token/introspection`, {
+        clientSecret: `${CLIENT.clientSecret}-wrong`,
+      }),
+      token: await as.userToken({ accountId: 'user-admin' }),
+    }),
+  ],
+  [
+    'introspection echoing token and secret in a 500',
+    503,
+    async () => ({
+      options: introspection(`${echo.url}/introspect`),
+      token: await mintJwt({ key }),
+    }),
+  ],
+  [
+    'introspection (client_secret_post) echoing token and secret in a 500',
+    503,
+    async () => ({
+      options: introspection(`${echo.url}/introspect`, { authMethod: 'client_secret_post' }),
+      token: await mintJwt({ key }),
+    }),
+  ],
+  [
+    'introspection refusing the client, echoing',
+    401,
+    async () => ({
+      options: introspection(`${echo.url}/refuse`, { authMethod: 'client_secret_post' }),
+      token: await mintJwt({ key }),
+    }),
+  ],
+  [
+    'introspection answering inactive, echoing',
+    401,
+    async () => ({
+      options: introspection(`${echo.url}/inactive`),
+      token: await mintJwt({ key }),
+    }),
+  ],
+  [
+    'introspection answering garbage, echoing',
+    503,
+    async () => ({
+      options: introspection(`${echo.url}/ok`),
+      token: await mintJwt({ key }),
+    }),
+  ],
+  [
+    'introspection endpoint down',
+    503,
+    async () => ({
+      options: introspection(`${closedUrl}/introspect`),
+      token: await mintJwt({ key }),
+    }),
+  ],
+  [
+    'introspection endpoint too slow',
+    503,
+    async () => ({
+      options: introspection(`${slow.url}/introspect`),
+      token: await mintJwt({ key }),
+    }),
+  ],
+  [
+    'introspection answer over the cap',
+    503,
+    async () => ({
+      options: introspection(`${huge.url}/introspect`),
+      token: await mintJwt({ key }),
+    }),
+  ],
+  [
+    'userinfo echoing the token in a 500',
+    503,
+    async () => ({ options: provider(`${echo.url}/userinfo`), token: await mintJwt({ key }) }),
+  ],
+  [
+    'userinfo refusing the token, echoing',
+    401,
+    async () => ({ options: provider(`${echo.url}/refuse`), token: await mintJwt({ key }) }),
+  ],
+  [
+    'userinfo endpoint down',
+    503,
+    async () => ({ options: provider(`${closedUrl}/userinfo`), token: await mintJwt({ key }) }),
   ],
   [
     'a directory that fails',
