@@ -13,7 +13,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Request, RequestHandler, Response } from 'express';
-import { bearerAuth, jwtVerifier, memoryDirectory, type Decision } from '../../lib/index.js';
+import {
+  bearerAuth,
+  introspectionVerifier,
+  jwtVerifier,
+  memoryDirectory,
+  type Decision,
+} from '../../lib/index.js';
 import { createTokenCache } from '../../lib/cache/token-cache.js';
 import { callUpstream, HTTP_DEFAULTS } from '../../lib/http/client.js';
 import { jwksOf, testKey } from '../helpers/keys.js';
@@ -104,6 +110,58 @@ async function garbageFlood(): Promise<void> {
     `heap ${mb(heapMb() - heap0)} after GC, RSS ${mb(rssMb() - rss0)} (allocator high-water)`,
   );
   await jwks.close();
+}
+
+/** Tokens every verifier can refuse without a network call, whatever the chain. */
+function locallyRefused(i: number): string {
+  const r = randomBytes(24).toString('base64url');
+  switch (i % 5) {
+    case 0:
+      return `Bearer "${r}"`; // outside the b64token grammar
+    case 1:
+      return `Bearer ${r}${'A'.repeat(8200)}`; // over maxTokenLength
+    case 2:
+      return `Bearer ${b64url({ alg: 'none', n: r })}.${b64url({ iss: ISSUER })}.`;
+    case 3:
+      return `Bearer ${b64url({ alg: 'HS256', kid: r })}.${b64url({ iss: ISSUER, aud: AUDIENCE })}.${r}`;
+    default:
+      return `Bearer ${b64url({ typ: 'JWT', n: r })}.${b64url({ iss: ISSUER })}.${r}`;
+  }
+}
+
+async function chainFlood(): Promise<void> {
+  const jwks = await startJsonServer(() => ({ json: jwksOf(testKey('RS256')) }));
+  const introspect = await startJsonServer(() => ({ json: { active: false } }));
+  const handler = bearerAuth({
+    verifiers: [
+      jwtVerifier({ jwksUri: `${jwks.url}/jwks`, issuer: ISSUER, audience: AUDIENCE }),
+      introspectionVerifier({
+        endpoint: `${introspect.url}/introspect`,
+        clientId: 'api',
+        clientSecret: 'api-secret-0123456789',
+      }),
+    ],
+    directory: memoryDirectory(USERS),
+  });
+  const statuses = new Map<number, number>();
+  for (let i = 0; i < 100_000; i++) {
+    const status = await invoke(handler, locallyRefused(i));
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  }
+  report(
+    'jwt + introspection chain: tokens',
+    '100 000 failing local checks (b64token grammar, length, alg none, HS256, no alg)',
+  );
+  report(
+    'jwt + introspection chain: answers',
+    [...statuses].map(([s, n]) => `${n} × ${s}`).join(', '),
+  );
+  report(
+    'jwt + introspection chain: upstream requests',
+    `${introspect.count()} introspection, ${jwks.count()} JWK Set`,
+  );
+  await jwks.close();
+  await introspect.close();
 }
 
 async function unknownKidFlood(): Promise<void> {
@@ -259,6 +317,7 @@ async function main(): Promise<void> {
     `${process.version}, gc ${gc ? 'exposed' : 'not exposed'}, start RSS ${rssMb().toFixed(0)} MB`,
   );
   await garbageFlood();
+  await chainFlood();
   await unknownKidFlood();
   await cacheBound();
   await upstreamBounds();
