@@ -13,7 +13,8 @@ import {
 import { createTokenCache, type TokenCache } from '../cache/token-cache.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
-import { isObject } from '../util/json.js';
+import { isCanonicalBase64url } from '../util/base64url.js';
+import { isObject, withoutPoisonedKeys } from '../util/json.js';
 import { hasProtoKey, numericDatesInRange, optionalString, readScopes } from './claims.js';
 import {
   normalizeJwtOptions,
@@ -84,11 +85,15 @@ function issuerMatches(expected: readonly string[], iss: unknown): boolean {
 
 /** Payload → Identity, or the reason it cannot be one. */
 function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity | ReasonCode {
-  const claims = payload as Record<string, unknown>;
-  if (!numericDatesInRange(claims) || hasProtoKey(claims)) return 'claim_invalid';
+  // An issuer has no reason to sign a `__proto__` key: refuse the token. `constructor` and
+  // `prototype` keys are dropped, as from every upstream answer, before applications see claims.
+  if (!numericDatesInRange(payload) || hasProtoKey(payload)) return 'claim_invalid';
+  const claims = withoutPoisonedKeys(payload as Record<string, unknown>);
   const scopes = readScopes(claims);
   const sub = optionalString(claims, 'sub');
-  const clientId = optionalString(claims, 'client_id') ?? optionalString(claims, 'azp');
+  // `null` (wrong type) must not fall through to `azp` the way `??` would let it.
+  const clientIdClaim = optionalString(claims, 'client_id');
+  const clientId = clientIdClaim === undefined ? optionalString(claims, 'azp') : clientIdClaim;
   const email = optionalString(claims, 'email');
   if (scopes === undefined || sub === null || clientId === null || email === null)
     return 'claim_invalid';
@@ -195,6 +200,8 @@ export function jwtVerifier(
     if (!decoded) return pass('token_not_jwt');
     const { header, payload } = decoded;
     if (typeof header.alg !== 'string') return reject('jwt_malformed');
+    // One signed token, one string: a second spelling would be a second cache entry.
+    if (!token.split('.').every(isCanonicalBase64url)) return reject('jwt_malformed');
     if (!payload) return reject('jwt_malformed');
 
     let issuer = config.issuer;
