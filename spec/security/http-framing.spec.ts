@@ -151,13 +151,15 @@ describe('header injection and repeated Authorization headers', () => {
   });
 
   // RFC 6750 §2.1 (b64token after exactly one space): a tab is not the Bearer scheme at all.
-  it('treats "Bearer<TAB>token" as no bearer token', async () => {
+  // RFC 6750 §2.1 puts exactly one space after the scheme: a tab is a malformed header, never
+  // "no token" (which `optional: true` would let through as anonymous).
+  it('treats "Bearer<TAB>token" as a malformed header', async () => {
     const decisions = fresh();
     expectRawRefusal(
       await rawRequest(server, [`Authorization: Bearer\t${valid}`]),
-      MISSING,
+      MALFORMED,
       decisions,
-      'token_missing',
+      'token_malformed',
     );
   });
 
