@@ -16,7 +16,7 @@ import type { UpstreamAnswer } from '../http/client.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Claims, Identity, Verdict } from '../types.js';
 import { isObject, stringField } from '../util/json.js';
-import { optionalString, readScopes } from './claims.js';
+import { identityFromClaims } from './claims.js';
 import type { ResolvedIntrospectionOptions } from './introspection-options.js';
 
 const reject = (reason: ReasonCode, cause?: unknown): Verdict => ({
@@ -59,31 +59,17 @@ export function identityFromAnswer(
   if (config.issuer && !matchesAny(config.issuer, claims.iss)) return 'issuer_mismatch';
   if (config.audience && !matchesAny(config.audience, claims.aud)) return 'audience_mismatch';
 
-  const scopes = readScopes(claims);
-  const sub = optionalString(claims, 'sub');
-  const clientId = optionalString(claims, 'client_id');
-  const email = optionalString(claims, 'email');
-  if (scopes === undefined || sub === null || clientId === null || email === null)
-    return 'claim_invalid';
-  const subject = sub ?? clientId;
-  if (!subject) return 'claim_missing';
-  let username: string | undefined;
-  for (const field of config.usernameFields) {
-    username = stringField(claims, field);
-    if (username) break;
-  }
-  return {
-    subject,
-    username,
-    email,
-    clientId,
-    scopes,
-    claims,
-    issuer: typeof claims.iss === 'string' ? claims.iss : undefined,
-    expiresAt: typeof exp === 'number' ? exp : undefined,
-    serviceAccount: false,
+  return identityFromClaims(claims, {
+    clientIdClaims: ['client_id'],
+    username: (answer) => {
+      for (const field of config.usernameFields) {
+        const username = stringField(answer, field);
+        if (username) return username;
+      }
+      return undefined;
+    },
     verifier: config.name,
-  };
+  });
 }
 
 /**

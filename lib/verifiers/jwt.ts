@@ -15,7 +15,7 @@ import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
 import { isCanonicalBase64url } from '../util/base64url.js';
 import { isObject, withoutPoisonedKeys } from '../util/json.js';
-import { hasProtoKey, numericDatesInRange, optionalString, readScopes } from './claims.js';
+import { hasProtoKey, identityFromClaims, numericDatesInRange } from './claims.js';
 import {
   normalizeJwtOptions,
   type JwtVerifierOptions,
@@ -89,34 +89,12 @@ function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity |
   // `prototype` keys are dropped, as from every upstream answer, before applications see claims.
   if (!numericDatesInRange(payload) || hasProtoKey(payload)) return 'claim_invalid';
   const claims = withoutPoisonedKeys(payload as Record<string, unknown>);
-  const scopes = readScopes(claims);
-  const sub = optionalString(claims, 'sub');
-  // `null` (wrong type) must not fall through to `azp` the way `??` would let it.
-  const clientIdClaim = optionalString(claims, 'client_id');
-  const clientId = clientIdClaim === undefined ? optionalString(claims, 'azp') : clientIdClaim;
-  const email = optionalString(claims, 'email');
-  if (scopes === undefined || sub === null || clientId === null || email === null)
-    return 'claim_invalid';
-  const subject = sub ?? clientId;
-  if (!subject) return 'claim_missing';
-  let username: string | undefined;
-  try {
-    username = config.usernameClaim(claims);
-  } catch {
-    return 'claim_invalid';
-  }
-  return {
-    subject,
-    username,
-    email,
-    clientId,
-    scopes,
-    claims,
-    issuer: typeof payload.iss === 'string' ? payload.iss : undefined,
-    expiresAt: typeof payload.exp === 'number' ? payload.exp : undefined,
-    serviceAccount: false,
+  // A `client_id` of the wrong type refuses; it never falls through to `azp`.
+  return identityFromClaims(claims, {
+    clientIdClaims: ['client_id', 'azp'],
+    username: config.usernameClaim,
     verifier: config.name,
-  };
+  });
 }
 
 async function verifySignedToken(
