@@ -392,6 +392,37 @@ describe('bearerAuth: req.auth', () => {
     });
   });
 
+  it("is the request's own: changing it does not reach the next request with the cached token", async () => {
+    const { app } = buildApp({ verifiers: [jwt()] });
+    app.get('/rest/api/2/enrich', (req, res) => {
+      const auth = req.auth as NonNullable<typeof req.auth>;
+      auth.scopes.push('admin');
+      auth.claims.tenant = 'acme';
+      auth.identity.scopes.push('delete');
+      auth.identity.claims.role = 'root';
+      res.status(204).end();
+    });
+    app.get('/rest/api/2/auth', (req, res) => res.json(req.auth));
+    const token = await mintJwt();
+    await request(app)
+      .get('/rest/api/2/enrich')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
+    const { body } = await request(app)
+      .get('/rest/api/2/auth')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(body.scopes).toEqual(['read', 'write']);
+    expect(body.identity.scopes).toEqual(['read', 'write']);
+    expect(body.claims).not.toHaveProperty('tenant');
+    expect(body.claims).not.toHaveProperty('role');
+    expect(body.identity.claims).not.toHaveProperty('tenant');
+    await request(app)
+      .delete('/rest/api/2/issue/1')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(403);
+  });
+
   it.each<[string, DirectoryInput]>([
     ['a plain function', (identity) => (identity.username === 'admin' ? admin : null)],
     ['an async function', async (identity) => (identity.username === 'admin' ? admin : null)],
