@@ -3,6 +3,7 @@
  * `unavailable` stop the chain; `pass` tries the next verifier. An exception or a malformed
  * verdict from a verifier is a bug: it fails closed as `error`.
  */
+import { isOutageReason } from './errors.js';
 import type { ReasonCode } from './reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from './types.js';
 
@@ -41,8 +42,10 @@ function checkVerdict(verdict: unknown): Verdict | undefined {
       return isIdentity(v.identity) ? v : undefined;
     case 'pass':
     case 'reject':
-    case 'unavailable':
       return typeof v.reason === 'string' ? v : undefined;
+    case 'unavailable':
+      // "Could not decide" always fails closed with 503, never as an invalid or expired token.
+      return typeof v.reason === 'string' && isOutageReason(v.reason) ? v : undefined;
     default:
       return undefined;
   }

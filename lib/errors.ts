@@ -97,6 +97,18 @@ const PUBLIC_ERRORS: Readonly<Record<ReasonCode, PublicError>> = Object.freeze({
   guard_without_auth: { status: 500, oauthError: undefined, message: MESSAGES.internal },
 });
 
+/** The row of `reason`, own rows only: a reason named like an Object method has none. */
+function publicError(reason: string): PublicError | undefined {
+  return Object.prototype.hasOwnProperty.call(PUBLIC_ERRORS, reason)
+    ? PUBLIC_ERRORS[reason as ReasonCode]
+    : undefined;
+}
+
+/** `true` when `reason` is a reason code answered with 503 (an upstream could not decide). */
+export function isOutageReason(reason: string): boolean {
+  return publicError(reason)?.status === 503;
+}
+
 /** Options of the `BearerAuthError` constructor beyond the reason code. */
 export interface BearerAuthErrorOptions {
   /** The private cause: reaches `onDecision` and logs, never a response. */
@@ -135,7 +147,7 @@ export class BearerAuthError extends Error {
   readonly scopes: readonly string[];
 
   constructor(reason: ReasonCode, options: BearerAuthErrorOptions = {}) {
-    const known = PUBLIC_ERRORS[reason] ?? INVALID;
+    const known = publicError(reason) ?? INVALID;
     super(options.message ?? known.message, { cause: options.cause });
     this.status = known.status;
     this.reason = reason;

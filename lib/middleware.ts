@@ -181,8 +181,12 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
       return refuse(req, res, errorFor(result), started, outcome);
     }
 
+    // The request's own copies: verifiers cache identities per token, and a handler changing
+    // req.auth.scopes or a top-level claim must not reach the next request with that token.
     const identity: Identity = {
       ...result.identity,
+      scopes: [...result.identity.scopes],
+      claims: { ...result.identity.claims },
       verifier: result.identity.verifier || result.verifier,
     };
     let user: object | null;

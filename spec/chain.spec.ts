@@ -96,6 +96,11 @@ describe('runChain', () => {
       { kind: 'accept', identity: { ...identity, scopes: 'a' } },
     ],
     ['rejects without a reason', { kind: 'reject' }],
+    [
+      'is unavailable for a reason that is not an outage',
+      { kind: 'unavailable', reason: 'token_expired' },
+    ],
+    ['is unavailable for an unknown reason', { kind: 'unavailable', reason: 'database_down' }],
   ])(
     'a verifier that %s is an error outcome (fails closed), and stops the chain',
     async (_name, verdict) => {

@@ -20,6 +20,9 @@ export const HTTP_DEFAULTS = Object.freeze({
   connections: 64,
 });
 
+/** The largest delay a Node timer honours. */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
 /** One keep-alive pool per origin, shared by every verifier of the process. */
 let sharedAgent: Agent | undefined;
 function agent(): Agent {
@@ -111,7 +114,11 @@ function classify(error: unknown, url: URL, phase: 'connect' | 'body'): Upstream
 export async function callUpstream(
   request: UpstreamRequest,
 ): Promise<UpstreamAnswer | UpstreamFailure> {
-  const timeoutMs = request.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
+  // Timers take whole milliseconds up to 2^31 - 1: a fractional or huge option must not throw here.
+  const timeoutMs = Math.min(
+    Math.ceil(request.timeoutMs ?? HTTP_DEFAULTS.timeoutMs),
+    MAX_TIMER_DELAY_MS,
+  );
   const maxBytes = request.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;

@@ -236,13 +236,15 @@ export function remoteKeySet(
   let inFlight: Promise<KeyLookup | undefined> | undefined;
   const listeners: Array<() => void> = [];
 
-  const refresh = (signal?: AbortSignal): Promise<KeyLookup | undefined> => {
+  // Shared by every request waiting for the set: it gets no client's AbortSignal, so one client
+  // hanging up cannot fail the fetch for the others (and start a cooldown). `timeoutMs` bounds it.
+  const refresh = (): Promise<KeyLookup | undefined> => {
     inFlight ??= (async () => {
       lastAttempt = settings.now();
       try {
         const url = await jwksUri();
         if (!(url instanceof URL)) return url;
-        const answer = await fetchJsonObject({ url, timeoutMs: settings.timeoutMs, signal });
+        const answer = await fetchJsonObject({ url, timeoutMs: settings.timeoutMs });
         if (answer.kind === 'failure') {
           return {
             kind: 'failure',
@@ -277,7 +279,7 @@ export function remoteKeySet(
   return {
     algorithms: undefined,
     issuer,
-    async keysFor(header, signal) {
+    async keysFor(header) {
       const now = settings.now();
       const canFetch = now - lastAttempt >= settings.cooldownMs;
       if (!current || (canFetch && now - current.fetchedAt >= settings.maxAgeMs)) {
@@ -289,14 +291,14 @@ export function remoteKeySet(
             cause: new Error('JWK Set fetch failed recently; waiting for the cooldown'),
           };
         }
-        const failed = await refresh(signal);
+        const failed = await refresh();
         if (failed && !current) return failed;
       }
       const first = await selectFrom((current as RemoteSet).set, header);
       if (first.kind === 'keys' || first.reason !== 'key_not_found') return first;
       // An unknown kid may mean the issuer rotated its keys: refetch, at most once per cooldown.
       if (settings.now() - lastAttempt < settings.cooldownMs && !inFlight) return first;
-      const failed = await refresh(signal);
+      const failed = await refresh();
       if (failed) return failed;
       return selectFrom((current as RemoteSet).set, header);
     },

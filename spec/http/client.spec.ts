@@ -28,6 +28,15 @@ describe('callUpstream', () => {
     expect(seen?.headers.authorization).toBe('Basic x');
   });
 
+  it.each([1500.5, 2 ** 32])(
+    'answers with a timeout of %d ms (not an integer timer delay)',
+    async (timeoutMs) => {
+      upstream.setHandler(() => ({ json: { ok: true } }));
+      const answer = await callUpstream({ url: url('/timeout-option'), timeoutMs });
+      expect(answer).toMatchObject({ kind: 'answer', status: 200, json: { ok: true } });
+    },
+  );
+
   it('does not follow a redirect', async () => {
     upstream.setHandler((req) =>
       req.path === '/moved' ? { status: 302, headers: { location: '/target' } } : { json: {} },

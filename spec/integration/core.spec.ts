@@ -206,6 +206,36 @@ describe('bearerAuth: the error table through HTTP (seed format)', () => {
       reason: 'verifier_error',
     },
     {
+      name: 'a custom verifier "unavailable" whose reason is not an outage code',
+      verifiers: [fixed({ kind: 'unavailable', reason: 'database_down' } as unknown as Verdict)],
+      headers: bearer('abc'),
+      status: 503,
+      message: MESSAGES.unavailable,
+      challenge: undefined,
+      outcome: 'error',
+      reason: 'verifier_error',
+    },
+    {
+      name: 'a custom verifier "unavailable" with a token reason code',
+      verifiers: [fixed({ kind: 'unavailable', reason: 'token_expired' })],
+      headers: bearer('abc'),
+      status: 503,
+      message: MESSAGES.unavailable,
+      challenge: undefined,
+      outcome: 'error',
+      reason: 'verifier_error',
+    },
+    {
+      name: 'a custom verifier rejecting with a reason named like an Object method',
+      verifiers: [fixed({ kind: 'reject', reason: 'constructor' } as unknown as Verdict)],
+      headers: bearer('abc'),
+      status: 400,
+      message: MESSAGES.tokenInvalid,
+      challenge: INVALID_TOKEN,
+      outcome: 'reject',
+      reason: 'constructor',
+    },
+    {
       name: 'a directory lookup that throws',
       verifiers: [fixed({ kind: 'accept', identity: identityOf() })],
       directory: () => {
@@ -360,6 +390,37 @@ describe('bearerAuth: req.auth', () => {
       scopes: ['read', 'write'],
       claims: expect.objectContaining({ iss: ISSUER, aud: AUDIENCE, sub: 'user-1', jti: 'j1' }),
     });
+  });
+
+  it("is the request's own: changing it does not reach the next request with the cached token", async () => {
+    const { app } = buildApp({ verifiers: [jwt()] });
+    app.get('/rest/api/2/enrich', (req, res) => {
+      const auth = req.auth as NonNullable<typeof req.auth>;
+      auth.scopes.push('admin');
+      auth.claims.tenant = 'acme';
+      auth.identity.scopes.push('delete');
+      auth.identity.claims.role = 'root';
+      res.status(204).end();
+    });
+    app.get('/rest/api/2/auth', (req, res) => res.json(req.auth));
+    const token = await mintJwt();
+    await request(app)
+      .get('/rest/api/2/enrich')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
+    const { body } = await request(app)
+      .get('/rest/api/2/auth')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(body.scopes).toEqual(['read', 'write']);
+    expect(body.identity.scopes).toEqual(['read', 'write']);
+    expect(body.claims).not.toHaveProperty('tenant');
+    expect(body.claims).not.toHaveProperty('role');
+    expect(body.identity.claims).not.toHaveProperty('tenant');
+    await request(app)
+      .delete('/rest/api/2/issue/1')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(403);
   });
 
   it.each<[string, DirectoryInput]>([

@@ -269,3 +269,25 @@ describe('jwtVerifier verified-token cache', () => {
     expect(server.count() - before).toBe(2);
   });
 });
+
+describe('jwtVerifier remote key set shared by concurrent requests', () => {
+  let server: JsonServer;
+  beforeAll(async () => {
+    server = await startJsonServer(() => ({ json: jwksOf(rsa), delayMs: 200 }));
+  });
+  afterAll(() => server.close());
+
+  it('a client hanging up does not fail the key-set fetch for everyone else', async () => {
+    const verifier = jwtVerifier({ jwksUri: `${server.url}/jwks`, ...checks });
+    const token = await mintJwt();
+    const hangingUp = new AbortController();
+    const first = verifier.verify(token, { req: {} as Request, signal: hangingUp.signal });
+    const second = verifier.verify(await mintJwt({ claims: { jti: 'other' } }), ctx);
+    setTimeout(() => hangingUp.abort(new Error('client closed the connection')), 50);
+    await first;
+    expect((await second).kind).toBe('accept');
+    // And no cooldown of a fetch that never failed: a later request is accepted too.
+    expect((await verifier.verify(token, ctx)).kind).toBe('accept');
+    expect(server.count('/jwks')).toBe(1);
+  });
+});
