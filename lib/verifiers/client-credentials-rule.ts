@@ -3,7 +3,7 @@
  * client and no end user. Read from what `via` accepted: an RFC 9068 JWT payload or an RFC 7662
  * introspection answer.
  */
-import type { Claims, Identity } from '../types.js';
+import type { Identity } from '../types.js';
 import { stringField } from '../util/json.js';
 
 /**
@@ -19,19 +19,18 @@ export function clientIdOf(identity: Identity): string | undefined {
   return stringField(identity.claims, 'client_id');
 }
 
-/** An RFC 7662 answer: its `active` member is required (§2.2); a JWT payload has none. */
-function isIntrospectionAnswer(claims: Claims): boolean {
-  return claims.active === true;
-}
-
 /**
  * `true` when the identity has a client id and no end user:
- * - `sub` is absent, or
- * - `sub` equals the client id (RFC 9068 §2.2 for tokens "where no resource owner is involved"), or
- * - the claims are an introspection answer (`active: true`) with `client_id` and no `username`.
+ * - `sub` is absent (RFC 7662 answers for client-credentials tokens carry `client_id` and no
+ *   `sub`), or
+ * - `sub` equals the client id (RFC 9068 §2.2 for tokens "where no resource owner is involved").
  *
- * A `username` other than the client id names an end user, so a token that carries one is a
- * client-credentials token only when its `sub` equals the client id.
+ * A `sub` other than the client id names a resource owner (RFC 7662 §2.2, RFC 7519 §4.1.2), so
+ * such a token is a user token even when the answer has no `username`: many servers introspect
+ * user tokens that way, and mistaking one for a service account could hand a user the service
+ * account's rights. A `username` other than the client id also names an end user. Servers that
+ * give client-credentials tokens a `sub` of their own (an internal service-account id) need the
+ * `isClientCredentials` option.
  *
  * @example
  * ```ts
@@ -48,5 +47,5 @@ export function isClientCredentialsToken(identity: Identity): boolean {
   if (hasSub && claims.sub === clientId) return true;
   const username = stringField(claims, 'username');
   if (username !== undefined && username !== clientId) return false;
-  return !hasSub || isIntrospectionAnswer(claims);
+  return !hasSub;
 }

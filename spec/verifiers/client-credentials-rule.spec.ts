@@ -39,9 +39,10 @@ describe('isClientCredentialsToken (the default detection rule)', () => {
       true,
     ],
     [
-      'introspection, client_id and no username (sub is an internal id)',
-      identity({ active: true, client_id: 'svc-a', sub: '9f1c-77' }, 'svc-a'),
-      true,
+      // oidc-provider's answer for a user token: a resource owner, even with no username
+      'introspection, client_id and a sub other than the client id, no username',
+      identity({ active: true, client_id: 'web-app', sub: 'user-jdoe', scope: 'read' }, 'web-app'),
+      false,
     ],
     [
       'introspection, client_id read from the claims when identity.clientId is unset',
@@ -49,8 +50,8 @@ describe('isClientCredentialsToken (the default detection rule)', () => {
       true,
     ],
     [
-      'introspection, username equal to the client id',
-      identity({ active: true, client_id: 'svc-a', sub: '9f1c-77', username: 'svc-a' }, 'svc-a'),
+      'introspection, username equal to the client id, no sub',
+      identity({ active: true, client_id: 'svc-a', username: 'svc-a' }, 'svc-a'),
       true,
     ],
     [

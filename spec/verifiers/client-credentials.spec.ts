@@ -115,8 +115,18 @@ describe('clientCredentialsVerifier over an introspection-shaped verifier', () =
     expect(verdict).toMatchObject({ kind: 'accept', identity: { verifier: 'svc' } });
   });
 
-  it('treats an answer with client_id and no username as client credentials, whatever its sub', async () => {
-    expect(await verifierWith().verify('cc-internal-sub', ctx)).toMatchObject({
+  it('passes an answer whose sub is not the client id: a resource owner, even with no username', async () => {
+    expect(await verifierWith().verify('cc-internal-sub', ctx)).toEqual({
+      kind: 'pass',
+      reason: 'not_client_credentials',
+    });
+  });
+
+  it('takes such a token as client credentials when isClientCredentials says so', async () => {
+    const custom = verifierWith({
+      isClientCredentials: (identity) => identity.claims.sub === '9f1c-77',
+    });
+    expect(await custom.verify('cc-internal-sub', ctx)).toMatchObject({
       kind: 'accept',
       identity: { subject: 'svc-reporting', username: 'svc-reports', serviceAccount: true },
     });
