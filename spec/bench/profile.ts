@@ -1,6 +1,6 @@
 /**
- * Profiles one server variant under load: `npm run bench:profile -- rs256-key` (default), or
- * `tsx spec/bench/profile.ts <variant> [seconds]`. The server runs with `--cpu-prof`; when the
+ * Profiles one server variant under load (default rs256-key):
+ * `npx tsx spec/bench/profile.ts <variant> [seconds]`. The server runs with `--cpu-prof`; when the
  * load stops, the top frames by self time are printed and the .cpuprofile is kept in a
  * temporary directory for Chrome DevTools.
  */
