@@ -151,7 +151,7 @@ export function renderResults(input: ResultsInput): string {
 
   out.push('', '## Throughput and latency', '');
   out.push(
-    'Every round runs bare Express right before each variant; "× bare" is the median over the rounds of the variant\'s req/s divided by that bare run\'s. req/s and latencies are medians too. "CPU µs/req" is the server process\'s CPU time (user + system) per request, and "× bare (CPU)" bare\'s CPU per request divided by the variant\'s: the ratio a quiet, saturated core would show, less disturbed by other work on the machine than req/s.',
+    'Every round runs bare Express next to each variant (before it in odd rounds, after it in even ones); "× bare" is the median over the rounds of the variant\'s req/s divided by that bare run\'s. req/s and latencies are medians too. "CPU µs/req" is the server process\'s CPU time (user + system) per request, and "× bare (CPU)" bare\'s CPU per request divided by the variant\'s: the ratio a quiet, saturated core would show, less disturbed by other work on the machine than req/s.',
     '',
   );
   out.push(
