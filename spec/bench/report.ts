@@ -100,6 +100,8 @@ export interface ResultsInput {
   results: VariantResult[];
   notes: string[];
   upstreamCalls: Record<string, unknown>;
+  /** CPU µs per request of bearerAuth alone on a JWT cache hit (micro.ts). */
+  middlewareUs: number;
   scale: { figures: ScaleFigure[]; notes: string[] } | undefined;
 }
 
@@ -199,6 +201,10 @@ export function renderResults(input: ResultsInput): string {
   out.push(
     '',
     `Upstream calls during the throughput runs: ${JSON.stringify(input.upstreamCalls)}.`,
+  );
+  out.push(
+    '',
+    `bearerAuth alone, without HTTP (\`spec/bench/micro.ts\`): ${input.middlewareUs.toFixed(2)} µs of CPU per request on a JWT cache hit (RS256 token reused, memory directory).`,
   );
 
   if (input.scale) {

@@ -147,6 +147,11 @@ async function main(): Promise<void> {
     });
     for (const child of children.splice(0)) await child.stop();
 
+    console.log('bearerAuth alone, without HTTP…');
+    const micro = await startChild(here('./micro.ts'), [], SERVER_CORE, env);
+    const middlewareUs = micro.ready.middlewareUs as number;
+    await micro.stop();
+
     let scale: ResultsInput['scale'];
     if (settings.scale) {
       console.log('scale and bounds…');
@@ -163,6 +168,7 @@ async function main(): Promise<void> {
       results,
       notes,
       upstreamCalls: counts,
+      middlewareUs,
       scale,
     });
     console.log(`\n${markdown}`);

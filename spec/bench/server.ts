@@ -69,7 +69,9 @@ const variant = process.argv[2] ?? 'bare';
 const app = express();
 const [firstUser] = fixture.users;
 
-if (variant === 'bare') {
+if (variant === 'bare' || variant === 'noop') {
+  // The floor of any middleware: an async function mounted like bearerAuth that does nothing.
+  if (variant === 'noop') app.use('/rest/api', async (_req, _res, next) => next());
   app.get('/rest/api/2/myself', (_req, res) => {
     res.json(firstUser);
   });

@@ -34,6 +34,13 @@ export const BARE: Variant = {
 
 export const VARIANTS: readonly Variant[] = [
   {
+    id: 'noop',
+    label: 'an async no-op middleware on /rest/api (the floor of any middleware)',
+    entry: 'server.ts',
+    arg: 'noop',
+    tokens: rs256,
+  },
+  {
     id: 'rs256-key',
     label: 'JWT RS256, public key',
     entry: 'server.ts',
