@@ -219,7 +219,10 @@ export function jwtVerifier(
     if (header.crit !== undefined) return reject('crit_unsupported');
     if (!config.algorithms.includes(header.alg)) return reject('algorithm_not_allowed');
 
-    return verifySignedToken(token, header, issuer, config, ctx?.signal);
+    // Keys known before any fetch (publicKey, jwks) leave nothing to abort: building the
+    // request's AbortSignal would only cost time on every first sight of a token.
+    const signal = config.keys.algorithms ? undefined : ctx?.signal;
+    return verifySignedToken(token, header, issuer, config, signal);
   }
 
   // The cache is asked first: a hit is this very token, accepted before, so it is not decoded
