@@ -9,5 +9,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.spec.json' }],
   },
+  setupFiles: ['<rootDir>/spec/setup/quiet-oidc-provider.ts'],
   testTimeout: 20000,
 };

@@ -7,8 +7,11 @@ import type { ReasonCode } from './reasons.js';
 /** RFC 6750 §2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-/** RFC 6750 §2.1 credentials: the scheme, one space, the token (the scheme is case-insensitive). */
-const BEARER_PREFIX = /^bearer(?: |$)/i;
+/**
+ * The Bearer scheme (case-insensitive, RFC 9110 §11.1) followed by whitespace or nothing. RFC 6750
+ * §2.1 then wants exactly one space and the token; anything else after the scheme is malformed.
+ */
+const BEARER_SCHEME = /^bearer(?:\s|$)/i;
 
 /** Where a token may be sent (RFC 6750 §2.1, §2.2, §2.3). */
 export type TokenLocation = 'header' | 'body' | 'query';
@@ -17,10 +20,14 @@ export type TokenLocation = 'header' | 'body' | 'query';
 export interface TokenSources {
   /** The `Authorization` header values, one per header line. */
   authorization: readonly string[];
-  /** `req.query.access_token` as parsed. */
+  /** `req.query.access_token` as parsed (`undefined` when absent). */
   query: unknown;
-  /** `req.body.access_token` when the body is form-encoded and the method allows a body. */
+  /** `req.body.access_token` as parsed (`undefined` when absent). */
   body: unknown;
+  /** The request method: a body token is never read from a `GET` (RFC 6750 §2.2). */
+  method: string;
+  /** `true` when the body is `application/x-www-form-urlencoded` (RFC 6750 §2.2). */
+  formEncoded: boolean;
 }
 
 /** The outcome of extraction. */
@@ -38,10 +45,10 @@ function fromHeader(values: readonly string[], maxLength: number): Found | Reaso
   if (values.length === 0) return undefined;
   if (values.length > 1) return 'token_malformed';
   const value = values[0] as string;
-  if (!BEARER_PREFIX.test(value)) return undefined; // another scheme: not ours, so no token
+  if (!BEARER_SCHEME.test(value)) return undefined; // another scheme: not ours, so no token
   if (value.length > maxLength + 7) return 'token_too_long';
   const token = value.slice(7);
-  if (!B64TOKEN.test(token)) return 'token_malformed';
+  if (value[6] !== ' ' || !B64TOKEN.test(token)) return 'token_malformed';
   return { token, location: 'header' };
 }
 
@@ -62,7 +69,9 @@ function fromParameter(
  *
  * @example
  * ```ts
- * extractToken({ authorization: ['Bearer abc'], query: undefined, body: undefined }, ['header'], 8192);
+ * const sources = { authorization: ['Bearer abc'], query: undefined, body: undefined,
+ *   method: 'GET', formEncoded: false };
+ * extractToken(sources, new Set(['header']), 8192);
  * // { kind: 'token', token: 'abc', location: 'header' }
  * ```
  */
@@ -74,7 +83,9 @@ export function extractToken(
   const found: Found[] = [];
   const candidates: Array<Found | ReasonCode | undefined> = [
     locations.has('header') ? fromHeader(sources.authorization, maxLength) : undefined,
-    locations.has('body') ? fromParameter(sources.body, 'body', maxLength) : undefined,
+    locations.has('body') && sources.formEncoded && sources.method.toUpperCase() !== 'GET'
+      ? fromParameter(sources.body, 'body', maxLength)
+      : undefined,
     locations.has('query') ? fromParameter(sources.query, 'query', maxLength) : undefined,
   ];
   for (const candidate of candidates) {

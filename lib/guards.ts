@@ -3,11 +3,11 @@
  * A refusal is a 403 with `WWW-Authenticate: Bearer error="insufficient_scope"` (RFC 6750 §3.1).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { isDeepStrictEqual } from 'node:util';
 import { BearerAuthError, insufficientScope } from './errors.js';
 import { renderError } from './respond.js';
 import { requestState, type RequestState } from './request-state.js';
 import type { AuthResult, Claims } from './types.js';
+import { isObject } from './util/json.js';
 
 const FALLBACK: RequestState = { errorFormat: 'seed', realm: 'api', retryAfterSeconds: 5 };
 /** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`. */
@@ -21,6 +21,24 @@ function send(req: Request, res: Response, err: BearerAuthError, state: RequestS
 }
 
 /**
+ * Equality of JSON values: arrays element by element, objects by own keys in any order. Unlike
+ * `isDeepStrictEqual` it ignores prototypes, so claims parsed in another realm (a VM context, a
+ * worker) still match.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && sameJson(a[key], b[key]))
+  );
+}
+
+/**
  * Runs `check` on `req.auth`; answers 401 when the request has no accepted token (optional mode),
  * and 500 when no bearerAuth ran in front of the guard (a programming error, logged once).
  */
@@ -28,7 +46,7 @@ function guard(
   name: string,
   check: (auth: AuthResult) => BearerAuthError | undefined | Promise<BearerAuthError | undefined>,
 ): RequestHandler {
-  return async function bearerGuard(req: Request, res: Response, next: NextFunction) {
+  const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const state = requestState(req);
     if (!state) {
       if (!warnedNoAuth) {
@@ -46,6 +64,10 @@ function guard(
     const refusal = await check(req.auth);
     if (refusal) return send(req, res, refusal, state);
     return next();
+  };
+  // As in bearerAuth: Express 4 ignores a returned promise, so failures go to `next`.
+  return function bearerGuard(req: Request, res: Response, next: NextFunction): void {
+    handle(req, res, next).catch(next);
   };
 }
 
@@ -129,13 +151,21 @@ export function requireClaims(requirement: ClaimsRequirement): RequestHandler {
       'requireClaims: expected a predicate or a non-empty object of claim values',
     );
   }
-  const expected = Object.freeze(structuredClone({ ...requirement }));
+  let expected: Readonly<Record<string, unknown>>;
+  try {
+    expected = Object.freeze(structuredClone({ ...requirement }));
+  } catch (cause) {
+    // A function or symbol can never equal a claim: refuse it now rather than at a request.
+    throw new TypeError('requireClaims: expected claim values must be plain data (JSON values)', {
+      cause,
+    });
+  }
   const names = Object.keys(expected);
   return guard('requireClaims', (auth) =>
     names.every(
       (name) =>
         Object.prototype.hasOwnProperty.call(auth.claims, name) &&
-        isDeepStrictEqual(auth.claims[name], expected[name]),
+        sameJson(auth.claims[name], expected[name]),
     )
       ? undefined
       : new BearerAuthError('claims_mismatch'),

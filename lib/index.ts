@@ -33,3 +33,29 @@ export type {
   Verifier,
   VerifyContext,
 } from './types.js';
+export { introspectionVerifier } from './verifiers/introspection.js';
+export type {
+  ClientAuthMethod,
+  IntrospectionVerifier,
+  IntrospectionVerifierOptions,
+} from './verifiers/introspection.js';
+export {
+  clientCredentialsVerifier,
+  isClientCredentialsToken,
+} from './verifiers/client-credentials.js';
+export type {
+  ClientCredentialsVerifierOptions,
+  ServiceAccount,
+  ServiceAccountLookup,
+  ServiceAccountMap,
+} from './verifiers/client-credentials.js';
+export { oauthProviderVerifier } from './verifiers/oauth-provider.js';
+export type {
+  CustomProviderOptions,
+  OAuthProviderOptions,
+  PresetName,
+  PresetProviderOptions,
+  ProfileField,
+  ProviderCommonOptions,
+  ProviderName,
+} from './verifiers/oauth-provider.js';

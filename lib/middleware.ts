@@ -45,11 +45,10 @@ function sourcesOf(req: Request, config: ResolvedBearerAuthOptions): TokenSource
   return {
     authorization: locations.has('header') ? authorizationLines(req) : NO_HEADERS,
     query: locations.has('query') ? ownParameter(req.query) : undefined,
-    // RFC 6750 §2.2: form-encoded body, on a method whose body has defined semantics.
-    body:
-      locations.has('body') && req.method !== 'GET' && req.is('application/x-www-form-urlencoded')
-        ? ownParameter(req.body)
-        : undefined,
+    body: locations.has('body') ? ownParameter(req.body) : undefined,
+    method: req.method,
+    formEncoded:
+      locations.has('body') && typeof req.is('application/x-www-form-urlencoded') === 'string',
   };
 }
 
@@ -164,7 +163,7 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
     next();
   };
 
-  return async function bearerAuthMiddleware(req: Request, res: Response, next: NextFunction) {
+  const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const started = onDecision ? performance.now() : 0;
     markRequest(req, state);
     const extraction = extractToken(
@@ -222,5 +221,11 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
       );
     }
     return accept(req, next, token, identity, user, started);
+  };
+
+  // Express 4 ignores a returned promise: hand any unexpected failure (e.g. a custom error
+  // format whose headers Node refuses) to Express instead of leaving an unhandled rejection.
+  return function bearerAuthMiddleware(req: Request, res: Response, next: NextFunction): void {
+    handle(req, res, next).catch(next);
   };
 }

@@ -62,12 +62,15 @@ export interface VerifyContext {
  *
  * @example
  * ```ts
+ * // Keys are stored as SHA-256 hashes and looked up by hash: no secret is ever compared.
+ * const keyOwners = new Map([['<sha256 of the key, base64url>', 'svc-reports']]);
  * const apiKeys: Verifier = {
- *   name: 'static',
+ *   name: 'api-keys',
  *   async verify(token) {
- *     return token === 'let-me-in'
- *       ? { kind: 'accept', identity: { subject: 'svc', username: 'svc', scopes: [], claims: {},
- *           serviceAccount: true, verifier: 'static' } }
+ *     const owner = keyOwners.get(createHash('sha256').update(token).digest('base64url'));
+ *     return owner
+ *       ? { kind: 'accept', identity: { subject: owner, username: owner, scopes: [], claims: {},
+ *           serviceAccount: true, verifier: 'api-keys' } }
  *       : { kind: 'pass', reason: 'token_unrecognized' };
  *   },
  * };

@@ -1,7 +1,7 @@
 // Builds lib/ twice: ES modules in dist/esm and CommonJS in dist/cjs, each with declarations.
 // The CommonJS build loads jose (ESM-only) through Node's require(esm), on Node >= 20.19.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const tsc = (project) =>
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], {
@@ -18,3 +18,6 @@ for (const [dir, type] of [
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type })}\n`);
 }
+// The `bearer-guard` command (package.json "bin") runs the ESM build; npm links it on install,
+// and the mode lets it run straight from a checkout too.
+chmodSync('dist/esm/cli/bin.js', 0o755);

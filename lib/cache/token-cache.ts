@@ -34,7 +34,10 @@ export interface Loaded<V> {
 export interface TokenCache<V> {
   /** The cached value, or the loader's; concurrent calls for one token share one load. */
   resolve(token: string, load: () => Promise<Loaded<V>>): Promise<V>;
-  /** Forgets a token at once (e.g. after learning it was revoked). `true` if it was cached. */
+  /**
+   * Forgets a token at once (e.g. after learning it was revoked): its entry is dropped and a check
+   * of it in flight will not be stored. `true` if there was either.
+   */
   forget(token: string): boolean;
   /** Forgets every token. */
   clear(): void;
@@ -53,8 +56,19 @@ export interface TokenCacheSettings<V> {
   enabled?: boolean;
 }
 
+/** A cached value and the clock reading after which it is no longer served. */
+interface Entry<V> {
+  value: V;
+  until: number;
+}
+
 /**
  * Builds a token cache.
+ *
+ * Lifetimes are measured with the cache's own clock (`now`) and checked on every hit, on top of
+ * lru-cache's own ttl bookkeeping, so that an injected clock moves expiry exactly. A token
+ * forgotten (or the cache cleared) while its check is in flight is not stored when the check
+ * finishes: the answer may predate the revocation the application just learned of.
  *
  * @example
  * ```ts
@@ -64,44 +78,60 @@ export interface TokenCacheSettings<V> {
  */
 export function createTokenCache<V extends object>(settings: TokenCacheSettings<V>): TokenCache<V> {
   const enabled = settings.enabled ?? true;
-  const lru = new LRUCache<string, V>({
+  const now = settings.now ?? (() => performance.now());
+  const lru = new LRUCache<string, Entry<V>>({
     max: Math.max(1, settings.max),
     ttl: 1, // every entry sets its own ttl; this only turns ttl tracking on
     ttlAutopurge: false,
-    ...(settings.now ? { perf: { now: settings.now } } : {}),
+    // 0: read the clock on every check. The default (1) memoises it behind a timer, which
+    // lets an injected clock that jumps ahead be read stale.
+    ttlResolution: 0,
+    perf: { now },
   });
   const inFlight = new Map<string, Promise<V>>();
   const isFresh = settings.isFresh;
 
   const load = (key: string, loader: () => Promise<Loaded<V>>): Promise<V> => {
-    const pending = (async () => {
-      try {
-        const loaded = await loader();
-        if (enabled && loaded.ttlMs > 0)
-          lru.set(key, loaded.value, { ttl: Math.ceil(loaded.ttlMs) });
+    // Only the load still registered may store: forget() and clear() unregister it. The loader
+    // starts a microtask later, so `pending` exists before any callback reads it.
+    const pending: Promise<V> = Promise.resolve()
+      .then(loader)
+      .then((loaded) => {
+        if (enabled && loaded.ttlMs > 0 && inFlight.get(key) === pending) {
+          const ttl = Math.ceil(loaded.ttlMs);
+          lru.set(key, { value: loaded.value, until: now() + ttl }, { ttl });
+        }
         return loaded.value;
-      } finally {
-        inFlight.delete(key);
-      }
-    })();
+      })
+      .finally(() => {
+        if (inFlight.get(key) === pending) inFlight.delete(key);
+      });
     inFlight.set(key, pending);
     return pending;
+  };
+
+  const lookup = (key: string): V | undefined => {
+    const hit = enabled ? lru.get(key) : undefined;
+    if (hit === undefined) return undefined;
+    if (now() < hit.until && (!isFresh || isFresh(hit.value))) return hit.value;
+    lru.delete(key);
+    return undefined;
   };
 
   return {
     resolve(token, loader) {
       const key = sha256(token);
-      const hit = enabled ? lru.get(key) : undefined;
-      if (hit !== undefined) {
-        if (!isFresh || isFresh(hit)) return Promise.resolve(hit);
-        lru.delete(key);
-      }
+      const hit = lookup(key);
+      if (hit !== undefined) return Promise.resolve(hit);
       return inFlight.get(key) ?? load(key, loader);
     },
     forget(token) {
-      return lru.delete(sha256(token));
+      const key = sha256(token);
+      const pending = inFlight.delete(key);
+      return lru.delete(key) || pending;
     },
     clear() {
+      inFlight.clear();
       lru.clear();
     },
     get size() {

@@ -4,7 +4,7 @@
  * and the size of the answer. It follows no redirect. Failures come back as reason codes, never
  * as exceptions, so a verifier can turn them into an `unavailable` verdict.
  */
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent } from 'undici';
 import type { ReasonCode } from '../reasons.js';
 import { isObject, parseJson } from '../util/json.js';
 
@@ -65,17 +65,34 @@ function failure(reason: UpstreamFailure['reason'], message: string): UpstreamFa
   return { kind: 'failure', reason, cause: new Error(message) };
 }
 
-function classify(error: unknown, url: URL): UpstreamFailure {
+/** undici's own timeouts, by error code. */
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+function classify(error: unknown, url: URL, phase: 'connect' | 'body'): UpstreamFailure {
   const where = `${url.origin}${url.pathname}`;
+  // By name and code, not instanceof: the abort reason (a DOMException) may come from another
+  // realm than this module's Error (vm contexts, test runners).
+  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    code?: unknown;
+  };
   if (
-    error instanceof undiciErrors.ConnectTimeoutError ||
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError ||
-    (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    (typeof code === 'string' && TIMEOUT_CODES.has(code)) ||
+    name === 'TimeoutError' ||
+    name === 'AbortError'
   ) {
     return failure('upstream_timeout', `${where} did not answer in time`);
   }
-  const code = (error as { code?: unknown } | null)?.code;
+  if (phase === 'body') {
+    return failure(
+      'upstream_unreachable',
+      `${where} closed the connection mid-answer (${typeof code === 'string' ? code : 'error'})`,
+    );
+  }
   return failure(
     'upstream_unreachable',
     `${where} could not be reached (${typeof code === 'string' ? code : 'error'})`,
@@ -104,6 +121,7 @@ export async function callUpstream(
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = request.form.toString();
   }
+  let phase: 'connect' | 'body' = 'connect';
   try {
     const response = await agent().request({
       origin: request.url.origin,
@@ -130,6 +148,7 @@ export async function callUpstream(
         `answer of ${declared} bytes is over the ${maxBytes}-byte cap`,
       );
     }
+    phase = 'body';
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body) {
@@ -148,7 +167,7 @@ export async function callUpstream(
       json: parseJson(text),
     };
   } catch (error) {
-    return classify(error, request.url);
+    return classify(error, request.url, phase);
   }
 }
 

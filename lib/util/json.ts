@@ -28,3 +28,16 @@ export function stringField(source: Record<string, unknown>, name: string): stri
   const value = Object.prototype.hasOwnProperty.call(source, name) ? source[name] : undefined;
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
+
+/**
+ * A deep copy of a JSON value (a JWT payload parsed elsewhere) without `__proto__`,
+ * `constructor` and `prototype` keys, as `parseJson` would have read it.
+ *
+ * @example
+ * ```ts
+ * withoutPoisonedKeys(JSON.parse('{"sub":"a","__proto__":{"admin":true}}')); // { sub: 'a' }
+ * ```
+ */
+export function withoutPoisonedKeys(value: Record<string, unknown>): Record<string, unknown> {
+  return parseJson(JSON.stringify(value)) as Record<string, unknown>;
+}

@@ -13,8 +13,9 @@ import {
 import { createTokenCache, type TokenCache } from '../cache/token-cache.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
-import { isObject } from '../util/json.js';
-import { optionalString, readScopes } from './claims.js';
+import { isCanonicalBase64url } from '../util/base64url.js';
+import { isObject, withoutPoisonedKeys } from '../util/json.js';
+import { hasProtoKey, identityFromClaims, numericDatesInRange } from './claims.js';
 import {
   normalizeJwtOptions,
   type JwtVerifierOptions,
@@ -55,6 +56,7 @@ function reasonForJoseError(error: unknown): ReasonCode {
       return 'signature_invalid';
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       if (reason === 'missing') return 'claim_missing';
+      if (reason === 'invalid') return 'claim_invalid'; // wrong type, e.g. "nbf" as a string
       if (claim === 'iss') return 'issuer_mismatch';
       if (claim === 'aud') return 'audience_mismatch';
       if (claim === 'nbf') return 'token_not_yet_valid';
@@ -92,33 +94,16 @@ function issuerMatches(expected: readonly string[], iss: unknown): boolean {
 
 /** Payload → Identity, or the reason it cannot be one. */
 function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity | ReasonCode {
-  const claims = payload as Record<string, unknown>;
-  const scopes = readScopes(claims);
-  const sub = optionalString(claims, 'sub');
-  const clientId = optionalString(claims, 'client_id') ?? optionalString(claims, 'azp');
-  const email = optionalString(claims, 'email');
-  if (scopes === undefined || sub === null || clientId === null || email === null)
-    return 'claim_invalid';
-  const subject = sub ?? clientId;
-  if (!subject) return 'claim_missing';
-  let username: string | undefined;
-  try {
-    username = config.usernameClaim(claims);
-  } catch {
-    return 'claim_invalid';
-  }
-  return {
-    subject,
-    username,
-    email,
-    clientId,
-    scopes,
-    claims,
-    issuer: typeof payload.iss === 'string' ? payload.iss : undefined,
-    expiresAt: typeof payload.exp === 'number' ? payload.exp : undefined,
-    serviceAccount: false,
+  // An issuer has no reason to sign a `__proto__` key: refuse the token. `constructor` and
+  // `prototype` keys are dropped, as from every upstream answer, before applications see claims.
+  if (!numericDatesInRange(payload) || hasProtoKey(payload)) return 'claim_invalid';
+  const claims = withoutPoisonedKeys(payload as Record<string, unknown>);
+  // A `client_id` of the wrong type refuses; it never falls through to `azp`.
+  return identityFromClaims(claims, {
+    clientIdClaims: ['client_id', 'azp'],
+    username: config.usernameClaim,
     verifier: config.name,
-  };
+  });
 }
 
 async function verifySignedToken(
@@ -202,6 +187,8 @@ export function jwtVerifier(
     if (!decoded) return pass('token_not_jwt');
     const { header, payload } = decoded;
     if (typeof header.alg !== 'string') return reject('jwt_malformed');
+    // One signed token, one string: a second spelling would be a second cache entry.
+    if (!token.split('.').every(isCanonicalBase64url)) return reject('jwt_malformed');
     if (!payload) return reject('jwt_malformed');
 
     let issuer = config.issuer;

@@ -1,0 +1,170 @@
+/**
+ * introspectionVerifier's options, their defaults and the one function that checks them at
+ * construction. Secrets never appear in an error message.
+ */
+import { normalizeCacheOption, type TokenCacheOptions } from '../cache/token-cache.js';
+import {
+  CLIENT_AUTH_METHODS,
+  type ClientAuthMethod,
+  type ClientCredentials,
+} from '../http/client-auth.js';
+import { isLoopbackHost, upstreamUrl } from '../util/url.js';
+
+/** Options of `introspectionVerifier`. */
+export interface IntrospectionVerifierOptions {
+  /** The authorization server's RFC 7662 introspection endpoint. `https:` (see `allowInsecureHttp`). */
+  endpoint: string | URL;
+  /** The id of the client this API authenticates as (a client allowed to introspect). */
+  clientId: string;
+  /** That client's secret. Sent only to `endpoint`, never logged. */
+  clientSecret: string;
+  /** `'client_secret_basic'` (default, RFC 6749 §2.3.1) or `'client_secret_post'`. */
+  authMethod?: ClientAuthMethod;
+  /** The whole introspection call, connect to last byte, in milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /**
+   * The introspection-result cache; `false` turns it off (concurrent checks of one token still
+   * share one call). Default `{ max: 10000, ttlSeconds: 300, negativeTtlSeconds: 10 }`. A token
+   * revoked at the server stays accepted for up to `ttlSeconds` unless you call `forget(token)`.
+   */
+  cache?: TokenCacheOptions | false;
+  /**
+   * The answer member the username is read from. Default `'username'`; `'username'` and then
+   * `'sub'` are always tried after it.
+   */
+  usernameField?: string;
+  /** Verifier name in decisions. Default `'introspection'`. */
+  name?: string;
+  /** Expected `iss` of the answer (any of). An answer without it, or with another, is refused. */
+  issuer?: string | readonly string[];
+  /** Expected `aud` of the answer (any of). An answer without it, or without a match, is refused. */
+  audience?: string | readonly string[];
+  /** Allow plain `http:` to non-loopback hosts (the client secret then travels in clear). Default `false`. */
+  allowInsecureHttp?: boolean;
+  /** Largest introspection answer read, in bytes. Default 65 536. */
+  maxResponseBytes?: number;
+  /** Clock in milliseconds since the epoch (tests inject one). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** introspectionVerifier's options after defaults and checks. */
+export interface ResolvedIntrospectionOptions {
+  readonly name: string;
+  readonly endpoint: URL;
+  readonly credentials: Readonly<ClientCredentials>;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly cache: Required<TokenCacheOptions> | false;
+  /** Answer members tried in order for the username. */
+  readonly usernameFields: readonly string[];
+  readonly issuer: readonly string[] | undefined;
+  readonly audience: readonly string[] | undefined;
+  readonly now: () => number;
+}
+
+/** Defaults of `introspectionVerifier`. */
+export const INTROSPECTION_DEFAULTS = Object.freeze({
+  name: 'introspection',
+  authMethod: 'client_secret_basic' as ClientAuthMethod,
+  timeoutMs: 5000,
+  maxResponseBytes: 64 * 1024,
+  usernameFields: Object.freeze(['username', 'sub']),
+});
+
+const FACTORY = 'introspectionVerifier';
+
+function fail(message: string): never {
+  throw new TypeError(`${FACTORY}: ${message}`);
+}
+
+function requiredString(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '')
+    fail(`"${option}" option must be a non-empty string`);
+  return value;
+}
+
+function oneOrMany(option: string, value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  const valid = list.length > 0 && list.every((item) => typeof item === 'string' && item !== '');
+  if (!valid) fail(`"${option}" option must be a non-empty string or array of non-empty strings`);
+  return Object.freeze(list as string[]);
+}
+
+function positiveInteger(option: string, value: unknown, fallback: number): number {
+  const resolved = value ?? fallback;
+  if (typeof resolved !== 'number' || !Number.isSafeInteger(resolved) || resolved < 1) {
+    fail(`"${option}" option must be a positive integer`);
+  }
+  return resolved;
+}
+
+let warnedInsecure = false;
+
+/**
+ * Checks `options`, applies defaults and freezes the result. Throws a TypeError naming the
+ * factory and the option.
+ *
+ * @example
+ * ```ts
+ * const config = normalizeIntrospectionOptions({
+ *   endpoint: 'https://id.example.com/token/introspection', clientId: 'api', clientSecret,
+ * });
+ * config.credentials.method; // 'client_secret_basic'
+ * ```
+ */
+export function normalizeIntrospectionOptions(
+  options: IntrospectionVerifierOptions,
+): ResolvedIntrospectionOptions {
+  if (typeof options !== 'object' || options === null) fail('options object is required');
+  const allowInsecureHttp = options.allowInsecureHttp ?? false;
+  if (typeof allowInsecureHttp !== 'boolean') fail('"allowInsecureHttp" option must be a boolean');
+  const endpoint = upstreamUrl(FACTORY, 'endpoint', options.endpoint, allowInsecureHttp);
+  const method = options.authMethod ?? INTROSPECTION_DEFAULTS.authMethod;
+  if (!CLIENT_AUTH_METHODS.includes(method)) {
+    fail(
+      `"authMethod" option must be one of ${CLIENT_AUTH_METHODS.map((m) => `"${m}"`).join(', ')}`,
+    );
+  }
+  const credentials = Object.freeze({
+    clientId: requiredString('clientId', options.clientId),
+    clientSecret: requiredString('clientSecret', options.clientSecret),
+    method,
+  });
+  const usernameField =
+    options.usernameField === undefined
+      ? undefined
+      : requiredString('usernameField', options.usernameField);
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') fail('"now" option must be a function');
+
+  if (endpoint.protocol === 'http:' && !isLoopbackHost(endpoint.hostname) && !warnedInsecure) {
+    warnedInsecure = true;
+    process.emitWarning(
+      `${FACTORY}: "endpoint" ${endpoint.origin} is plain http: the client secret and every token travel unencrypted`,
+      { code: 'BEARER_GUARD_INSECURE_HTTP' },
+    );
+  }
+
+  return Object.freeze({
+    name: requiredString('name', options.name ?? INTROSPECTION_DEFAULTS.name),
+    endpoint,
+    credentials,
+    timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, INTROSPECTION_DEFAULTS.timeoutMs),
+    maxResponseBytes: positiveInteger(
+      'maxResponseBytes',
+      options.maxResponseBytes,
+      INTROSPECTION_DEFAULTS.maxResponseBytes,
+    ),
+    cache: normalizeCacheOption(FACTORY, options.cache),
+    usernameFields: Object.freeze([
+      ...new Set([
+        ...(usernameField ? [usernameField] : []),
+        ...INTROSPECTION_DEFAULTS.usernameFields,
+      ]),
+    ]),
+    issuer: oneOrMany('issuer', options.issuer),
+    audience: oneOrMany('audience', options.audience),
+    now,
+  });
+}

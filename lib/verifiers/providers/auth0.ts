@@ -1,0 +1,27 @@
+/**
+ * Auth0: access tokens requested with your API's `audience` are JWTs with issuer
+ * `https://{domain}/` and keys at `https://{domain}/.well-known/jwks.json`; `aud` is the API
+ * identifier (`expectedAudience`), `azp` the client (`clientId`). Tokens requested without an
+ * audience are opaque, only good for Auth0's own `/userinfo`, and are not accepted.
+ */
+import type { ProviderPreset } from './preset.js';
+
+export const AUTH0 = {
+  docs: [
+    'https://auth0.com/docs/secure/tokens/access-tokens/validate-access-tokens',
+    'https://auth0.com/docs/secure/tokens/json-web-tokens/json-web-key-sets',
+  ],
+  origin: 'https://{domain}',
+  params: { domain: { kind: 'host', originOnly: true } },
+  jwt: {
+    issuers: ['{origin}/'],
+    jwksUri: '{origin}/.well-known/jwks.json',
+    clientClaims: ['azp', 'client_id'],
+  },
+  profile: {
+    username: ['preferred_username', 'username', 'email', 'sub'],
+    email: ['email'],
+    subject: ['sub'],
+    scope: 'scope',
+  },
+} as const satisfies ProviderPreset;

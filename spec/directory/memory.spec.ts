@@ -1,0 +1,134 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Request } from 'express';
+import { memoryDirectory, type Identity } from '../../lib/index.js';
+import { adaptDirectory } from '../../lib/directory/adapt.js';
+import { USERS } from '../helpers/users.js';
+
+const req = {} as Request;
+const identity = (parts: Partial<Identity>): Identity => ({
+  subject: 's',
+  scopes: [],
+  claims: {},
+  serviceAccount: false,
+  verifier: 'jwt',
+  ...parts,
+});
+const [admin, jdoe] = USERS;
+
+describe('memoryDirectory', () => {
+  const directory = memoryDirectory(USERS);
+
+  it.each<[string, Partial<Identity>, unknown]>([
+    ['by username', { username: 'admin' }, admin],
+    ['by username, case-insensitively', { username: 'ADMIN' }, admin],
+    [
+      'by e-mail when no entry has the username',
+      { username: 'nobody', email: 'John.Doe@Example.com' },
+      jdoe,
+    ],
+    ['by e-mail with no username', { email: 'admin@gmail.com' }, admin],
+    ['by an e-mail given as the username', { username: 'JOHN.DOE@example.com' }, jdoe],
+    ['username before e-mail', { username: 'admin', email: 'john.doe@example.com' }, admin],
+    ['nobody', { username: 'ghost', email: 'ghost@example.com' }, null],
+    ['no username and no e-mail', {}, null],
+  ])('finds %s', async (_name, parts, expected) => {
+    expect(await directory.find(identity(parts), req)).toBe(expected);
+  });
+
+  it('uses custom keys', async () => {
+    const staff = [{ login: 'Ann', mail: 'ann@corp.test' }];
+    const custom = memoryDirectory(staff, { usernameKey: 'login', emailKey: 'mail' });
+    expect(await custom.find(identity({ username: 'ann' }), req)).toBe(staff[0]);
+    expect(await custom.find(identity({ email: 'ANN@corp.test' }), req)).toBe(staff[0]);
+    expect(await custom.find(identity({ username: 'admin' }), req)).toBeNull();
+  });
+
+  it('refuses two entries with the same username (case-insensitively)', () => {
+    expect(() => memoryDirectory([{ name: 'admin' }, { name: 'Admin' }])).toThrow(
+      new TypeError('memoryDirectory: two entries have the name "Admin"'),
+    );
+  });
+
+  it('finds the first entry that shares an e-mail address', async () => {
+    const shared = [
+      { name: 'a', emailAddress: 'team@x.test' },
+      { name: 'b', emailAddress: 'team@x.test' },
+    ];
+    expect(await memoryDirectory(shared).find(identity({ email: 'team@x.test' }), req)).toBe(
+      shared[0],
+    );
+  });
+
+  it('skips entries without the key and does not copy or change entries', async () => {
+    const entries = Object.freeze([
+      Object.freeze({ displayName: 'no name' }),
+      Object.freeze({ name: 'x' }),
+    ]);
+    const dir = memoryDirectory(entries);
+    expect(await dir.find(identity({ username: 'x' }), req)).toBe(entries[1]);
+  });
+
+  it.each<[string, unknown, unknown, string]>([
+    ['entries not an array', { admin }, undefined, 'memoryDirectory: "entries" must be an array'],
+    [
+      'an entry that is not an object',
+      [admin, 'jdoe'],
+      undefined,
+      'memoryDirectory: every entry must be an object',
+    ],
+    [
+      'an empty usernameKey',
+      [],
+      { usernameKey: '' },
+      'memoryDirectory: "usernameKey" option must be a non-empty string',
+    ],
+    [
+      'emailKey not a string',
+      [],
+      { emailKey: 3 },
+      'memoryDirectory: "emailKey" option must be a non-empty string',
+    ],
+  ])('%s → TypeError', (_name, entries, options, message) => {
+    expect(() => memoryDirectory(entries as never, options as never)).toThrow(
+      new TypeError(message),
+    );
+  });
+});
+
+describe('adaptDirectory', () => {
+  it.each<[string, Parameters<typeof adaptDirectory>[0], unknown]>([
+    ['a sync function', () => admin as object, admin],
+    ['an async function', async () => admin as object, admin],
+    ['a { find } object', { find: async () => admin as object }, admin],
+    ['undefined means no user', async () => undefined, null],
+    ['null means no user', () => null, null],
+  ])('accepts %s', async (_name, directory, expected) => {
+    expect(await adaptDirectory(directory)(identity({}), req)).toBe(expected);
+  });
+
+  it('passes the identity and the request to the lookup', async () => {
+    const seen: unknown[] = [];
+    const id = identity({ username: 'admin' });
+    await adaptDirectory((who, r) => {
+      seen.push(who, r);
+      return null;
+    })(id, req);
+    expect(seen).toEqual([id, req]);
+  });
+
+  it.each<[string, Parameters<typeof adaptDirectory>[0]]>([
+    [
+      'throws',
+      () => {
+        throw new Error('db down');
+      },
+    ],
+    ['rejects', async () => Promise.reject(new Error('db down'))],
+    ['answers a string', async () => 'admin' as never],
+  ])(
+    'a lookup that %s makes the lookup reject (the middleware answers 503)',
+    async (_name, directory) => {
+      await expect(adaptDirectory(directory)(identity({}), req)).rejects.toBeInstanceOf(Error);
+    },
+  );
+});
