@@ -4,9 +4,9 @@
  *   BENCH_DURATION=1 BENCH_ROUNDS=1 BENCH_ONLY=rs256-key,passport-jwt npm run bench
  */
 export interface BenchSettings {
-  /** Seconds of load per measurement (BENCH_DURATION, default 3). */
+  /** Seconds of load per measurement (BENCH_DURATION, default 2). */
   durationSec: number;
-  /** Rounds of bare/variant pairs; medians are taken over them (BENCH_ROUNDS, default 3). */
+  /** Rounds of bare/variant pairs; medians are taken over them (BENCH_ROUNDS, default 5). */
   rounds: number;
   /** Seconds of load per server before the first round (BENCH_WARMUP, default 2). */
   warmupSec: number;
@@ -37,8 +37,8 @@ export function readSettings(defaultOut: string): BenchSettings {
     .map((s) => s.trim())
     .filter(Boolean);
   return {
-    durationSec: numberFrom('BENCH_DURATION', 3),
-    rounds: Math.round(numberFrom('BENCH_ROUNDS', 3)),
+    durationSec: numberFrom('BENCH_DURATION', 2),
+    rounds: Math.round(numberFrom('BENCH_ROUNDS', 5)),
     warmupSec: numberFrom('BENCH_WARMUP', 2),
     connections: Math.round(numberFrom('BENCH_CONNECTIONS', 50)),
     freshTokens: Math.round(numberFrom('BENCH_FRESH_TOKENS', 12_000)),
