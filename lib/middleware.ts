@@ -176,12 +176,14 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
     }
     if (extraction.kind === 'none') {
       if (config.optional) {
-        report({
-          outcome: 'accept',
-          reason: 'token_missing',
-          status: 200,
-          durationMs: performance.now() - started,
-        });
+        if (onDecision) {
+          report({
+            outcome: 'accept',
+            reason: 'token_missing',
+            status: 200,
+            durationMs: performance.now() - started,
+          });
+        }
         return next();
       }
       return refuse(req, res, new BearerAuthError('token_missing'), started, 'reject');
