@@ -45,8 +45,10 @@ function memory(): { rss: number; heap: number } {
   return { rss: usage.rss, heap: usage.heapUsed };
 }
 
+const signedMb = (bytes: number) =>
+  `${bytes < 0 ? '−' : '+'}${(Math.abs(bytes) / MB).toFixed(1)} MB`;
 const growth = (before: { rss: number; heap: number }, after: { rss: number; heap: number }) =>
-  `RSS +${((after.rss - before.rss) / MB).toFixed(1)} MB, heap +${((after.heap - before.heap) / MB).toFixed(1)} MB`;
+  `RSS ${signedMb(after.rss - before.rss)}, heap ${signedMb(after.heap - before.heap)}`;
 
 const calls = { introspect: 0, jwks: 0 };
 
