@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOKEN_CACHE_DEFAULTS } from '../../lib/cache/token-cache.js';
 import { DRIVER_CORE, SERVER_CORE, startChild, type Child } from './child.js';
 import { buildFixture, writeFixture } from './fixture.js';
 import {
@@ -54,6 +55,11 @@ async function main(): Promise<void> {
     }
   }
 
+  if (settings.freshTokens <= TOKEN_CACHE_DEFAULTS.max) {
+    const note = `BENCH_FRESH_TOKENS=${settings.freshTokens} is not more than the cache holds (${TOKEN_CACHE_DEFAULTS.max}): the fresh-token variant hits the cache after its first pass`;
+    notes.push(note);
+    console.log(`note: ${note}`);
+  }
   console.log(`minting ${settings.freshTokens} tokens…`);
   const dir = mkdtempSync(join(tmpdir(), 'bearer-guard-bench-'));
   const fixturePath = join(dir, 'fixture.json');
