@@ -52,22 +52,35 @@ function sourcesOf(req: Request, config: ResolvedBearerAuthOptions): TokenSource
   };
 }
 
-/** A context whose AbortSignal is only built when a verifier asks for it. */
+/**
+ * A context whose AbortSignal is only built when a verifier asks for it. A class, not an object
+ * literal with a getter: V8 builds a literal's accessor on every request, ~20× slower.
+ */
+class LazyContext implements VerifyContext {
+  readonly req: Request;
+  readonly #res: Response;
+  #controller: AbortController | undefined;
+
+  constructor(req: Request, res: Response) {
+    this.req = req;
+    this.#res = res;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      const ac = new AbortController();
+      const res = this.#res;
+      this.#controller = ac;
+      res.once('close', () => {
+        if (!res.writableFinished) ac.abort(new Error('client closed the connection'));
+      });
+    }
+    return this.#controller.signal;
+  }
+}
+
 function contextFor(req: Request, res: Response): VerifyContext {
-  let controller: AbortController | undefined;
-  return {
-    req,
-    get signal() {
-      if (!controller) {
-        const ac = new AbortController();
-        controller = ac;
-        res.once('close', () => {
-          if (!res.writableFinished) ac.abort(new Error('client closed the connection'));
-        });
-      }
-      return controller.signal;
-    },
-  };
+  return new LazyContext(req, res);
 }
 
 function errorFor(result: Exclude<ChainResult, { kind: 'accept' }>): BearerAuthError {
@@ -163,12 +176,14 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
     }
     if (extraction.kind === 'none') {
       if (config.optional) {
-        report({
-          outcome: 'accept',
-          reason: 'token_missing',
-          status: 200,
-          durationMs: performance.now() - started,
-        });
+        if (onDecision) {
+          report({
+            outcome: 'accept',
+            reason: 'token_missing',
+            status: 200,
+            durationMs: performance.now() - started,
+          });
+        }
         return next();
       }
       return refuse(req, res, new BearerAuthError('token_missing'), started, 'reject');

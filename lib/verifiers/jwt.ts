@@ -34,6 +34,15 @@ const reject = (reason: ReasonCode, cause?: unknown): Verdict => ({
   cause,
 });
 
+const NOT_JWT: Verdict = Object.freeze(pass('token_not_jwt'));
+
+/** A first look that costs no hashing: a compact JWS has exactly two dots. */
+function hasTwoDots(token: string): boolean {
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  return second > 0 && token.indexOf('.', second + 1) < 0;
+}
+
 /** jose error code → reason code. */
 function reasonForJoseError(error: unknown): ReasonCode {
   const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string };
@@ -173,7 +182,7 @@ export function jwtVerifier(
   });
   config.keys.onRotate(() => cache.clear());
 
-  async function verify(token: string, ctx?: VerifyContext): Promise<Verdict> {
+  async function check(token: string, ctx?: VerifyContext): Promise<Verdict> {
     const decoded = decode(token);
     if (!decoded) return pass('token_not_jwt');
     const { header, payload } = decoded;
@@ -197,8 +206,18 @@ export function jwtVerifier(
     if (header.crit !== undefined) return reject('crit_unsupported');
     if (!config.algorithms.includes(header.alg)) return reject('algorithm_not_allowed');
 
+    // Keys known before any fetch (publicKey, jwks) leave nothing to abort: building the
+    // request's AbortSignal would only cost time on every first sight of a token.
+    const signal = config.keys.algorithms ? undefined : ctx?.signal;
+    return verifySignedToken(token, header, issuer, config, signal);
+  }
+
+  // The cache is asked first: a hit is this very token, accepted before, so it is not decoded
+  // and checked again (only `exp`/`nbf`, by `isFresh`). Not async, to spare a promise hop.
+  function verify(token: string, ctx?: VerifyContext): Promise<Verdict> {
+    if (!hasTwoDots(token)) return Promise.resolve(NOT_JWT);
     return cache.resolve(token, async () => {
-      const verdict = await verifySignedToken(token, header, issuer, config, ctx?.signal);
+      const verdict = await check(token, ctx);
       return { value: verdict, ttlMs: cacheLifetimeMs(verdict, config) };
     });
   }

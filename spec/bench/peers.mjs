@@ -1,0 +1,91 @@
+/* global process */
+/**
+ * The peer libraries, one per process, in plain JavaScript: express-oauth2-jwt-bearer declares a
+ * global `req.auth` type of its own, so these servers stay out of the TypeScript program.
+ * Same route, same token, same key as bearer-guard's servers; each answers the caller's
+ * directory entry, found by `preferred_username`.
+ *
+ *   node --import tsx spec/bench/peers.mjs <peer>   (BENCH_FIXTURE, BENCH_UPSTREAM set)
+ */
+import { createPublicKey } from 'node:crypto';
+import express from 'express';
+import { auth } from 'express-oauth2-jwt-bearer';
+import { expressjwt } from 'express-jwt';
+import jwksRsa from 'jwks-rsa';
+import { jwtVerify } from 'jose';
+import passport from 'passport';
+import { Strategy as BearerStrategy } from 'passport-http-bearer';
+import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
+import { AUDIENCE, ISSUER, readFixture, upstreamUrl } from './fixture.js';
+
+const fixture = readFixture();
+const jwksUri = `${upstreamUrl()}/jwks`;
+const publicPem = fixture.keys.RS256.publicPem;
+const users = new Map(fixture.users.map((user) => [user.name, user]));
+const userFor = (payload) => users.get(payload?.preferred_username) ?? null;
+
+/** Peer name → middleware and how the route finds the JWT payload. */
+const PEERS = {
+  'express-oauth2-jwt-bearer': () => ({
+    middleware: auth({ issuer: ISSUER, audience: AUDIENCE, jwksUri, tokenSigningAlg: 'RS256' }),
+    payload: (req) => req.auth?.payload,
+  }),
+  'express-jwt': () => ({
+    middleware: expressjwt({
+      secret: jwksRsa.expressJwtSecret({ jwksUri, cache: true, rateLimit: true }),
+      algorithms: ['RS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    }),
+    payload: (req) => req.auth,
+  }),
+  'passport-http-bearer': () => {
+    const key = createPublicKey(publicPem);
+    passport.use(
+      new BearerStrategy((token, done) => {
+        jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'] }).then(
+          ({ payload }) => done(null, userFor(payload) ?? false),
+          () => done(null, false),
+        );
+      }),
+    );
+    return { middleware: passport.authenticate('bearer', { session: false }), user: true };
+  },
+  'passport-jwt': () => {
+    passport.use(
+      new JwtStrategy(
+        {
+          jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+          secretOrKey: publicPem,
+          algorithms: ['RS256'],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+        },
+        (payload, done) => done(null, userFor(payload) ?? false),
+      ),
+    );
+    return { middleware: passport.authenticate('jwt', { session: false }), user: true };
+  },
+};
+
+const peer = PEERS[process.argv[2]];
+if (!peer) throw new Error(`unknown peer "${process.argv[2]}"`);
+const { middleware, payload, user } = peer();
+const app = express();
+app.use(passport.initialize());
+app.use('/rest/api', middleware);
+app.get('/rest/api/2/myself', (req, res) => {
+  res.json(user ? req.user : userFor(payload(req)));
+});
+// Refusals answer JSON like the others, not an HTML error page.
+app.use((err, _req, res, _next) => {
+  res.status(err.status ?? 401).json({ error: String(err.code ?? 'invalid_token') });
+});
+
+const server = app.listen(0, '127.0.0.1', () => {
+  process.send?.({ port: server.address().port });
+});
+// The parent reads the server's CPU time around each run: µs of CPU per request.
+process.on('message', () => process.send?.(process.cpuUsage()));
+process.on('SIGTERM', () => process.exit(0));
+process.on('disconnect', () => process.exit(0));
