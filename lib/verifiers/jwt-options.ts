@@ -6,13 +6,8 @@ import type { JWK } from 'jose';
 import { normalizeCacheOption, type TokenCacheOptions } from '../cache/token-cache.js';
 import type { Claims } from '../types.js';
 import { ASYMMETRIC_ALGORITHMS } from './jwt-algorithms.js';
-import {
-  discoveryKeySet,
-  jwksUriKeySet,
-  singleKey,
-  staticKeySet,
-  type KeySource,
-} from './jwt-keys.js';
+import { singleKey, staticKeySet, type KeySource } from './jwt-keys.js';
+import { discoveryKeySet, jwksUriKeySet } from './jwt-remote-keys.js';
 
 /** How the username is read from the claims: a claim name, names tried in order, or a function. */
 export type UsernameClaim = string | readonly string[] | ((claims: Claims) => string | undefined);
