@@ -6,6 +6,7 @@
  */
 import { createLocalJWKSet } from 'jose';
 import { fetchJsonObject } from '../http/client.js';
+import type { ReasonCode } from '../reasons.js';
 import { stringField } from '../util/json.js';
 import { upstreamUrl } from '../util/url.js';
 import {
@@ -21,9 +22,44 @@ interface RemoteSet {
   fetchedAt: number;
 }
 
+/** An upstream problem: the verifier cannot decide (503), it is not the token's fault. */
+const unavailable = (reason: ReasonCode, cause: unknown): KeyLookup => ({
+  kind: 'failure',
+  reason,
+  unavailable: true,
+  cause,
+});
+
 /**
- * A remote JWK Set, fetched on first use. An unknown `kid` refetches it, at most once per
- * cooldown; a failed fetch keeps the last good set.
+ * One fetch at a time, shared by every request waiting for it, and the time of the last attempt
+ * (for cooldowns). The fetch gets no client's AbortSignal, so one client hanging up cannot fail it
+ * for the others (and start a cooldown); `timeoutMs` bounds it.
+ */
+function singleFlight(now: () => number, fetch: () => Promise<KeyLookup | undefined>) {
+  let inFlight: Promise<KeyLookup | undefined> | undefined;
+  let lastAttempt = Number.NEGATIVE_INFINITY;
+  return {
+    run(): Promise<KeyLookup | undefined> {
+      inFlight ??= (async () => {
+        lastAttempt = now();
+        try {
+          return await fetch();
+        } finally {
+          inFlight = undefined;
+        }
+      })();
+      return inFlight;
+    },
+    /** `true` when no fetch is running and the last one started less than `cooldownMs` ago. */
+    coolingDown(cooldownMs: number): boolean {
+      return inFlight === undefined && now() - lastAttempt < cooldownMs;
+    },
+  };
+}
+
+/**
+ * A remote JWK Set, fetched on first use and refreshed after `maxAgeMs`. An unknown `kid`
+ * refetches it, at most once per cooldown; a failed fetch keeps the last good set.
  */
 export function remoteKeySet(
   jwksUri: () => Promise<URL | KeyLookup>,
@@ -31,73 +67,47 @@ export function remoteKeySet(
   issuer: () => Promise<string | undefined | KeyLookup> = async () => undefined,
 ): KeySource {
   let current: RemoteSet | undefined;
-  let lastAttempt = Number.NEGATIVE_INFINITY;
-  let inFlight: Promise<KeyLookup | undefined> | undefined;
   const listeners: Array<() => void> = [];
 
-  // Shared by every request waiting for the set: it gets no client's AbortSignal, so one client
-  // hanging up cannot fail the fetch for the others (and start a cooldown). `timeoutMs` bounds it.
-  const refresh = (): Promise<KeyLookup | undefined> => {
-    inFlight ??= (async () => {
-      lastAttempt = settings.now();
-      try {
-        const url = await jwksUri();
-        if (!(url instanceof URL)) return url;
-        const answer = await fetchJsonObject({ url, timeoutMs: settings.timeoutMs });
-        if (answer.kind === 'failure') {
-          return {
-            kind: 'failure',
-            reason: answer.reason,
-            unavailable: true,
-            cause: answer.cause,
-          } as const;
-        }
-        const keys = usableKeys(answer.value, false);
-        let set: ReturnType<typeof createLocalJWKSet>;
-        try {
-          set = createLocalJWKSet({ keys });
-        } catch (cause) {
-          return {
-            kind: 'failure',
-            reason: 'upstream_invalid_response',
-            unavailable: true,
-            cause,
-          } as const;
-        }
-        const rotated = current !== undefined;
-        current = { set, fetchedAt: settings.now() };
-        if (rotated) listeners.forEach((listener) => listener());
-        return undefined;
-      } finally {
-        inFlight = undefined;
-      }
-    })();
-    return inFlight;
-  };
+  const fetcher = singleFlight(settings.now, async () => {
+    const url = await jwksUri();
+    if (!(url instanceof URL)) return url;
+    const answer = await fetchJsonObject({ url, timeoutMs: settings.timeoutMs });
+    if (answer.kind === 'failure') return unavailable(answer.reason, answer.cause);
+    let set: ReturnType<typeof createLocalJWKSet>;
+    try {
+      set = createLocalJWKSet({ keys: usableKeys(answer.value, false) });
+    } catch (cause) {
+      return unavailable('upstream_invalid_response', cause);
+    }
+    const rotated = current !== undefined;
+    current = { set, fetchedAt: settings.now() };
+    if (rotated) listeners.forEach((listener) => listener());
+    return undefined;
+  });
 
   return {
     algorithms: undefined,
     issuer,
     async keysFor(header) {
-      const now = settings.now();
-      const canFetch = now - lastAttempt >= settings.cooldownMs;
-      if (!current || (canFetch && now - current.fetchedAt >= settings.maxAgeMs)) {
-        if (!current && !canFetch && !inFlight) {
-          return {
-            kind: 'failure',
-            reason: 'upstream_unreachable',
-            unavailable: true,
-            cause: new Error('JWK Set fetch failed recently; waiting for the cooldown'),
-          };
+      const coolingDown = fetcher.coolingDown(settings.cooldownMs);
+      const stale =
+        current !== undefined && settings.now() - current.fetchedAt >= settings.maxAgeMs;
+      if (!current || (stale && !coolingDown)) {
+        if (!current && coolingDown) {
+          return unavailable(
+            'upstream_unreachable',
+            new Error('JWK Set fetch failed recently; waiting for the cooldown'),
+          );
         }
-        const failed = await refresh();
+        const failed = await fetcher.run();
         if (failed && !current) return failed;
       }
       const first = await selectFrom((current as RemoteSet).set, header);
       if (first.kind === 'keys' || first.reason !== 'key_not_found') return first;
       // An unknown kid may mean the issuer rotated its keys: refetch, at most once per cooldown.
-      if (settings.now() - lastAttempt < settings.cooldownMs && !inFlight) return first;
-      const failed = await refresh();
+      if (fetcher.coolingDown(settings.cooldownMs)) return first;
+      const failed = await fetcher.run();
       if (failed) return failed;
       return selectFrom((current as RemoteSet).set, header);
     },
@@ -122,64 +132,39 @@ export function discoveryKeySet(discovery: unknown, settings: RemoteKeySettings)
     base,
   );
   let metadata: { issuer: string; jwksUri: URL } | undefined;
-  let lastAttempt = Number.NEGATIVE_INFINITY;
-  let inFlight: Promise<KeyLookup | undefined> | undefined;
 
-  const load = (): Promise<KeyLookup | undefined> => {
-    if (metadata) return Promise.resolve(undefined);
-    if (settings.now() - lastAttempt < settings.cooldownMs && !inFlight) {
-      return Promise.resolve({
-        kind: 'failure',
-        reason: 'upstream_unreachable',
-        unavailable: true,
-        cause: new Error('discovery failed recently; waiting for the cooldown'),
-      });
+  const fetcher = singleFlight(settings.now, async () => {
+    const answer = await fetchJsonObject({ url: documentUrl, timeoutMs: settings.timeoutMs });
+    if (answer.kind === 'failure') return unavailable(answer.reason, answer.cause);
+    const issuer = stringField(answer.value, 'issuer');
+    const jwksUri = stringField(answer.value, 'jwks_uri');
+    if (!issuer || issuer.replace(/\/$/, '') !== expectedIssuer || !jwksUri) {
+      return unavailable(
+        'upstream_invalid_response',
+        new Error('discovery document has no matching "issuer" or no "jwks_uri"'),
+      );
     }
-    inFlight ??= (async () => {
-      lastAttempt = settings.now();
-      try {
-        const answer = await fetchJsonObject({ url: documentUrl, timeoutMs: settings.timeoutMs });
-        if (answer.kind === 'failure')
-          return {
-            kind: 'failure',
-            reason: answer.reason,
-            unavailable: true,
-            cause: answer.cause,
-          } as const;
-        const issuer = stringField(answer.value, 'issuer');
-        const jwksUri = stringField(answer.value, 'jwks_uri');
-        if (!issuer || issuer.replace(/\/$/, '') !== expectedIssuer || !jwksUri) {
-          return {
-            kind: 'failure',
-            reason: 'upstream_invalid_response',
-            unavailable: true,
-            cause: new Error('discovery document has no matching "issuer" or no "jwks_uri"'),
-          } as const;
-        }
-        try {
-          metadata = {
-            issuer,
-            jwksUri: upstreamUrl(
-              'jwtVerifier',
-              'jwks_uri (from discovery)',
-              jwksUri,
-              settings.allowInsecureHttp,
-            ),
-          };
-        } catch (cause) {
-          return {
-            kind: 'failure',
-            reason: 'upstream_invalid_response',
-            unavailable: true,
-            cause,
-          } as const;
-        }
-        return undefined;
-      } finally {
-        inFlight = undefined;
-      }
-    })();
-    return inFlight;
+    try {
+      const where = 'jwks_uri (from discovery)';
+      metadata = {
+        issuer,
+        jwksUri: upstreamUrl('jwtVerifier', where, jwksUri, settings.allowInsecureHttp),
+      };
+    } catch (cause) {
+      return unavailable('upstream_invalid_response', cause);
+    }
+    return undefined;
+  });
+
+  const load = async (): Promise<KeyLookup | undefined> => {
+    if (metadata) return undefined;
+    if (fetcher.coolingDown(settings.cooldownMs)) {
+      return unavailable(
+        'upstream_unreachable',
+        new Error('discovery failed recently; waiting for the cooldown'),
+      );
+    }
+    return fetcher.run();
   };
 
   return remoteKeySet(
