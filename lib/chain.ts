@@ -18,7 +18,7 @@ export type ChainResult =
     }
   | {
       kind: 'none';
-      reason: 'token_unrecognized';
+      reason: 'token_unrecognized' | 'issuer_mismatch';
       passes: Array<{ verifier: string; reason: ReasonCode }>;
     };
 
@@ -97,5 +97,9 @@ export async function runChain(
         };
     }
   }
-  return { kind: 'none', reason: 'token_unrecognized', passes };
+  // Nobody took the token. A JWT of an issuer no verifier trusts is the commonest cause; say so.
+  const reason = passes.some((p) => p.reason === 'issuer_mismatch')
+    ? 'issuer_mismatch'
+    : 'token_unrecognized';
+  return { kind: 'none', reason, passes };
 }

@@ -52,7 +52,6 @@ const PUBLIC_ERRORS: Readonly<Record<ReasonCode, PublicError>> = Object.freeze({
   token_too_long: malformed(MESSAGES.tokenTooLong),
   token_multiple_locations: malformed(MESSAGES.tokenInTwoPlaces),
   token_not_jwt: INVALID,
-  issuer_not_handled: INVALID,
   not_client_credentials: INVALID,
   token_unrecognized: INVALID,
   jwt_malformed: INVALID,

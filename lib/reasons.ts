@@ -10,7 +10,6 @@ export const REASON_CODES = [
   'token_multiple_locations',
   // a verifier's "not mine"
   'token_not_jwt',
-  'issuer_not_handled',
   'not_client_credentials',
   'token_unrecognized',
   // the token is bad

@@ -65,17 +65,17 @@ describe('runChain', () => {
     const result = await runChain(
       [
         answering('a', { kind: 'pass', reason: 'token_not_jwt' }, calls),
-        answering('b', { kind: 'pass', reason: 'issuer_not_handled' }, calls),
+        answering('b', { kind: 'pass', reason: 'issuer_mismatch' }, calls),
       ],
       't',
       ctx,
     );
     expect(result).toEqual({
       kind: 'none',
-      reason: 'token_unrecognized',
+      reason: 'issuer_mismatch',
       passes: [
         { verifier: 'a', reason: 'token_not_jwt' },
-        { verifier: 'b', reason: 'issuer_not_handled' },
+        { verifier: 'b', reason: 'issuer_mismatch' },
       ],
     });
   });

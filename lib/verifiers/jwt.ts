@@ -202,7 +202,7 @@ export function jwtVerifier(
       if (discovered) issuer = [discovered];
     }
     // RFC 8725 §3.8: a token from another issuer is not ours; the next verifier may know it.
-    if (issuer && !issuerMatches(issuer, payload.iss)) return pass('issuer_not_handled');
+    if (issuer && !issuerMatches(issuer, payload.iss)) return pass('issuer_mismatch');
     if (header.crit !== undefined) return reject('crit_unsupported');
     if (!config.algorithms.includes(header.alg)) return reject('algorithm_not_allowed');
 

@@ -40,10 +40,10 @@ describe('sample: multiple-issuers', () => {
     });
     expect(decisions.at(-1)).toMatchObject({
       outcome: 'reject',
-      reason: 'token_unrecognized',
+      reason: 'issuer_mismatch',
       cause: [
-        { verifier: 'workforce', reason: 'issuer_not_handled' },
-        { verifier: 'partners', reason: 'issuer_not_handled' },
+        { verifier: 'workforce', reason: 'issuer_mismatch' },
+        { verifier: 'partners', reason: 'issuer_mismatch' },
       ],
     });
   });

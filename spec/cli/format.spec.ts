@@ -104,7 +104,7 @@ describe('formatReport', () => {
   it('lists every verdict and the refusal bearerAuth would answer', () => {
     const report: ChainReport = {
       steps: [
-        { verifier: 'first', kind: 'pass', reason: 'issuer_not_handled' },
+        { verifier: 'first', kind: 'pass', reason: 'issuer_mismatch' },
         {
           verifier: 'second',
           kind: 'reject',
@@ -125,7 +125,7 @@ describe('formatReport', () => {
     };
     expect(formatReport(report, ['first', 'second', 'third'])).toEqual([
       'Chain',
-      '  1. first: pass (issuer_not_handled)',
+      '  1. first: pass (issuer_mismatch)',
       '  2. second: reject (token_expired)',
       '       cause: JWTExpired: "exp" claim timestamp check failed',
       '  3. third: not asked',

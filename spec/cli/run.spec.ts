@@ -26,7 +26,7 @@ describe('explainChain', () => {
   it('records a pass, then the accept, and answers 200 without a directory', async () => {
     const report = await run({ verifiers: chain }, await second.token());
     expect(report.steps).toEqual([
-      { verifier: 'first', kind: 'pass', reason: 'issuer_not_handled', cause: undefined },
+      { verifier: 'first', kind: 'pass', reason: 'issuer_mismatch', cause: undefined },
       { verifier: 'second', kind: 'accept', reason: undefined, cause: undefined },
     ]);
     expect(report).toMatchObject({

@@ -206,7 +206,7 @@ describe('introspectionVerifier against oidc-provider', () => {
         ],
       });
       await get(app, token).expect(400).expect(seed(MESSAGES.tokenInvalid));
-      expect(decisions[0]).toMatchObject({ outcome: 'reject', reason: 'token_unrecognized' });
+      expect(decisions[0]).toMatchObject({ outcome: 'reject', reason: 'issuer_mismatch' });
     });
   });
 

@@ -231,9 +231,9 @@ const ROWS: Row[] = [
   invalid(
     'a wrong iss (passed, and no other verifier)',
     () => mintJwt({ claims: { iss: 'https://evil.test' } }),
-    'token_unrecognized',
+    'issuer_mismatch',
   ),
-  invalid('no iss', () => mintJwt({ claims: { iss: undefined } }), 'token_unrecognized'),
+  invalid('no iss', () => mintJwt({ claims: { iss: undefined } }), 'issuer_mismatch'),
   invalid(
     'a wrong aud',
     () => mintJwt({ claims: { aud: 'https://other-api.test' } }),

@@ -93,7 +93,7 @@ describe.each(JWT_FIXTURES)('oauthProviderVerifier JWT preset "$provider"', (fix
   it('passes tokens of another issuer and opaque tokens to the next verifier', async () => {
     const other = await call({ iss: 'https://elsewhere.example' });
     expect(other.response.status).toBe(400);
-    expect(other.decision).toMatchObject({ reason: 'token_unrecognized' });
+    expect(other.decision).toMatchObject({ reason: 'issuer_mismatch' });
     const { app, decisions } = appFor();
     await request(app)
       .get('/rest/api/2/myself')

@@ -91,7 +91,7 @@ describe('duplicate JSON members', () => {
   it('reads the last of duplicate signed "iss" members when deciding ownership', async () => {
     const { app, decisions } = appFor();
     const token = signed(claimsText('"iss":"https://evil.example.test"'));
-    expectRefusal(await sendToken(app, token), INVALID, decisions, 'token_unrecognized');
+    expectRefusal(await sendToken(app, token), INVALID, decisions, 'issuer_mismatch');
   });
 
   // RFC 7515 §4: duplicate "alg" in a signed header, RS256 last: "crit"-free, but kid doubled to an unknown one.
@@ -164,7 +164,7 @@ describe('claims of the wrong type', () => {
     ['iat as a string', { iat: 'now' }, 'claim_invalid'],
     ['aud as an object', { aud: { 0: AUDIENCE } }, 'audience_mismatch'],
     ['aud as an array of objects', { aud: [{ aud: AUDIENCE }] }, 'audience_mismatch'],
-    ['iss as an array', { iss: [ISSUER] }, 'token_unrecognized'],
+    ['iss as an array', { iss: [ISSUER] }, 'issuer_mismatch'],
     ['scope as an array', { scope: ['read', 'write'] }, 'claim_invalid'],
     ['scope as a number', { scope: 1 }, 'claim_invalid'],
     ['scp as an object', { scp: { read: true } }, 'claim_invalid'],
@@ -214,7 +214,7 @@ describe('issuer and audience look-alikes', () => {
       await sendToken(app, await mintJwt({ key: rsa, claims: { iss } })),
       INVALID,
       decisions,
-      'token_unrecognized',
+      'issuer_mismatch',
     );
   });
 

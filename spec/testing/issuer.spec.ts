@@ -38,7 +38,7 @@ describe('createTestIssuer', () => {
     ['notYetValidToken', { kind: 'reject', reason: 'token_not_yet_valid' }],
     ['wrongAudienceToken', { kind: 'reject', reason: 'audience_mismatch' }],
     ['tamperedToken', { kind: 'reject', reason: 'signature_invalid' }],
-    ['wrongIssuerToken', { kind: 'pass', reason: 'issuer_not_handled' }],
+    ['wrongIssuerToken', { kind: 'pass', reason: 'issuer_mismatch' }],
   ] as const)('%s gets the verdict %j', async (method, expected) => {
     const verdict = await verify(verifier, await issuer[method]());
     expect(verdict).toMatchObject(expected);

@@ -169,7 +169,7 @@ describe('clientCredentialsVerifier over an introspection-shaped verifier', () =
   it.each<Verdict>([
     { kind: 'reject', reason: 'token_expired', cause: new Error('exp') },
     { kind: 'unavailable', reason: 'upstream_timeout', cause: new Error('slow') },
-    { kind: 'pass', reason: 'issuer_not_handled' },
+    { kind: 'pass', reason: 'issuer_mismatch' },
   ])("returns via's $kind verdict ($reason) as it is", async (verdict) => {
     const verifier = clientCredentialsVerifier({ via: fixed(verdict), serviceAccounts: {} });
     expect(await verifier.verify('t', ctx)).toBe(verdict);
