@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       : `${failures} flow(s) did not answer as expected.`,
   );
   out(
-    'The API is running: paste any command above. Explain a token with: npx bearer-guard explain <token>',
+    'The API is running: paste any command above. Why was a token refused? npm run -s explain -- <token>',
   );
   out('Press Ctrl-C to stop.');
 
