@@ -143,7 +143,14 @@ export function staticKeySet(jwks: unknown): KeySource {
 
 function toPublicKeyObject(publicKey: unknown): KeyObject {
   try {
-    if (typeof publicKey === 'string') return createPublicKey(publicKey);
+    if (typeof publicKey === 'string') {
+      // createPublicKey() would quietly derive the public half of a private key: a private key
+      // has no business in a resource server's configuration, so say so instead.
+      if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(publicKey)) {
+        fail('"publicKey" option must be a public key (got a private key PEM)');
+      }
+      return createPublicKey(publicKey);
+    }
     if (isObject(publicKey) && typeof publicKey.kty === 'string') {
       const problem = unusableKey(publicKey);
       if (problem) fail(`"publicKey" option is ${problem}`);

@@ -182,6 +182,11 @@ describe('normalizeJwtOptions', () => {
       'jwtVerifier: "publicKey" option must be a public key (got a private key)',
     ],
     [
+      'a private key PEM',
+      { publicKey: rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() },
+      'jwtVerifier: "publicKey" option must be a public key (got a private key PEM)',
+    ],
+    [
       'a secret KeyObject',
       { publicKey: createSecretKey(Buffer.from('secret')) },
       'jwtVerifier: "publicKey" option must be a public key (got a secret key)',
