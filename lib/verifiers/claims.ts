@@ -34,7 +34,7 @@ export function optionalString(claims: Claims, name: string): string | undefined
   return typeof value === 'string' ? value : null;
 }
 
-/** The last second of the year 9999 (RFC 7519 NumericDate): any later date is a broken token. */
+/** The last second of the year 9999 (RFC 7519 NumericDate): a later date means a broken token. */
 export const NUMERIC_DATE_MAX = 253_402_300_799;
 
 /**

@@ -17,7 +17,7 @@ export type FieldPath = string | readonly (string | number)[];
  * - `host`: a DNS name with an optional port (`dev-123.okta.com`);
  * - `segment`: one URL path segment (`default`, a tenant id, a realm name);
  * - `url`: an absolute URL (an OIDC issuer), checked by the upstream URL policy;
- * - `text`: any non-empty string, URL-encoded where it is used (an API key in a query string).
+ * - `text`: a non-empty string, URL-encoded where it is used (an API key in a query string).
  */
 export interface PresetParam {
   readonly kind: 'host' | 'segment' | 'url' | 'text';
