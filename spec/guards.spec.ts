@@ -12,6 +12,7 @@ import {
   type Verifier,
 } from '../lib/index.js';
 import { USERS } from './helpers/users.js';
+import { seed } from './helpers/app.js';
 
 /** Accepts `admin-<scope>-<scope>…` tokens for the user admin with those scopes. */
 const scoped: Verifier = {
@@ -49,7 +50,6 @@ function appWith(guard: RequestHandler, options: Partial<BearerAuthOptions> = {}
   return app;
 }
 
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const FORBIDDEN = seed('Forbidden: The token does not allow this request.');
 
 describe('requireScopes / requireAnyScope', () => {

@@ -1,25 +1,11 @@
-/** The directory entries tests use: shaped like the REST API document's `GET /myself` body. */
+/**
+ * The demo's directory (also the tests'): the jira-api sample's users, shaped like the REST API
+ * document's `GET /myself` body, plus the service account the client-credentials flows map to.
+ */
+import { USERS as PEOPLE } from '../jira-api/users.js';
+
 export const USERS = [
-  {
-    self: 'http://localhost:8080/rest/api/2/user?username=admin',
-    key: 'JIRAUSER10000',
-    name: 'admin',
-    emailAddress: 'admin@gmail.com',
-    displayName: 'admin',
-    active: true,
-    deleted: false,
-    timeZone: 'Asia/Calcutta',
-  },
-  {
-    self: 'http://localhost:8080/rest/api/2/user?username=jdoe',
-    key: 'JIRAUSER10001',
-    name: 'jdoe',
-    emailAddress: 'john.doe@example.com',
-    displayName: 'John Doe',
-    active: true,
-    deleted: false,
-    timeZone: 'Europe/Berlin',
-  },
+  ...PEOPLE,
   {
     self: 'http://localhost:8080/rest/api/2/user?username=svc-reports',
     key: 'JIRAUSER10002',

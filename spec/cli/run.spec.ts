@@ -4,8 +4,8 @@ import { describeCause, explainChain } from '../../lib/cli/run.js';
 import { jwtVerifier, memoryDirectory, MESSAGES, type Verifier } from '../../lib/index.js';
 import { createTestIssuer } from '../../lib/testing/index.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
+import { seed } from '../helpers/app.js';
 
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const run = (options: Record<string, unknown>, token: string) =>
   explainChain(toExplainConfig(options), token, { signal: new AbortController().signal });
 

@@ -3,6 +3,7 @@
  * decisions `onDecision` saw, for assertions.
  */
 import express, { type Express } from 'express';
+import request from 'supertest';
 import {
   bearerAuth,
   memoryDirectory,
@@ -45,3 +46,14 @@ export function buildApp(
   });
   return { app, decisions };
 }
+
+/** The route every test app serves. */
+export const MYSELF = '/rest/api/2/myself';
+
+/** `GET /rest/api/2/myself` with `Authorization: Bearer <token>`. */
+export function getMyself(app: Parameters<typeof request>[0], token: string) {
+  return request(app).get(MYSELF).set('Authorization', `Bearer ${token}`);
+}
+
+/** The pinned error body: `{"error":{"status":"ERROR","message":"…"}}`. */
+export const seed = (message: string) => ({ error: { status: 'ERROR', message } });

@@ -7,7 +7,7 @@ import {
   type ClientCredentialsVerifierOptions,
   type IntrospectionVerifierOptions,
 } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed } from '../helpers/app.js';
 import {
   CLIENTS,
   startAuthServer,
@@ -17,7 +17,6 @@ import {
 import { USERS } from '../helpers/users.js';
 
 const INTROSPECTION = '/token/introspection';
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const INVALID_TOKEN = 'Bearer realm="api", error="invalid_token"';
 
 // Every client-credentials token here comes from a real POST /token with

@@ -9,7 +9,7 @@ import {
   type JwtVerifierOptions,
   type Verifier,
 } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed } from '../helpers/app.js';
 import {
   CLIENTS,
   JWT_RESOURCE,
@@ -19,7 +19,6 @@ import {
 } from '../helpers/auth-server.js';
 import { USERS } from '../helpers/users.js';
 
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const INVALID_TOKEN = 'Bearer realm="api", error="invalid_token"';
 
 // Every token here comes from a real POST /token with grant_type=client_credentials.

@@ -11,14 +11,13 @@ import {
   type Verdict,
   type Verifier,
 } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed } from '../helpers/app.js';
 import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt, secondsFromNow } from '../helpers/tokens.js';
 import { USERS } from '../helpers/users.js';
 
 const key = testKey('RS256');
 const jwt = () => jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE });
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const [admin] = USERS;
 const MYSELF = '/rest/api/2/myself';
 

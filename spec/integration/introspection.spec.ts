@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Server } from 'node:http';
-import request from 'supertest';
 import {
   introspectionVerifier,
   jwtVerifier,
@@ -8,12 +7,11 @@ import {
   type IntrospectionVerifierOptions,
   type Verifier,
 } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed, getMyself as get } from '../helpers/app.js';
 import { CLIENTS, JWT_RESOURCE, startAuthServer, type AuthServer } from '../helpers/auth-server.js';
 import { USERS } from '../helpers/users.js';
 
 const INTROSPECTION = '/token/introspection';
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 
 describe('introspectionVerifier against oidc-provider', () => {
   let as: AuthServer;
@@ -30,8 +28,6 @@ describe('introspectionVerifier against oidc-provider', () => {
       clientSecret: CLIENTS.resourceServer.clientSecret,
       ...extra,
     });
-  const get = (app: Parameters<typeof request>[0], token: string) =>
-    request(app).get('/rest/api/2/myself').set('Authorization', `Bearer ${token}`);
 
   it('accepts a valid opaque token and answers its directory user', async () => {
     const token = await as.userToken({ accountId: 'user-admin' });

@@ -7,7 +7,7 @@ import { CompactSign, SignJWT } from 'jose';
 import { createServer } from 'node:http';
 import request from 'supertest';
 import { jwtVerifier, MESSAGES } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed } from '../helpers/app.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
 import { jwksOf, testKey } from '../helpers/keys.js';
 import {
@@ -24,7 +24,6 @@ import {
 const key = testKey('RS256');
 const attacker = testKey('RS256', 'attacker');
 const MYSELF = '/rest/api/2/myself';
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const INVALID_TOKEN = 'Bearer realm="api", error="invalid_token"';
 const INVALID_REQUEST = 'Bearer realm="api", error="invalid_request"';
 

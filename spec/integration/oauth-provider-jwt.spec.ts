@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { MESSAGES, oauthProviderVerifier } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed } from '../helpers/app.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
 import { jwksOf, testKey } from '../helpers/keys.js';
 import { mintJwt, secondsFromNow } from '../helpers/tokens.js';
 import { USERS } from '../helpers/users.js';
 import { JWT_FIXTURES, TENANT, type JwtFixture } from '../verifiers/providers/jwt-fixtures.js';
 
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const INVALID_TOKEN = 'Bearer realm="api", error="invalid_token"';
 const key = testKey('RS256');
 

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { MESSAGES, oauthProviderVerifier } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed, getMyself as get } from '../helpers/app.js';
 import { JWT_RESOURCE, startAuthServer, type AuthServer } from '../helpers/auth-server.js';
 import { startJsonServer } from '../helpers/json-server.js';
 import { USERS } from '../helpers/users.js';
-
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 
 describe('oauthProviderVerifier preset "oidc" against a real authorization server', () => {
   let as: AuthServer;
@@ -14,9 +11,6 @@ describe('oauthProviderVerifier preset "oidc" against a real authorization serve
     as = await startAuthServer();
   });
   afterAll(() => as.close());
-
-  const get = (app: ReturnType<typeof buildApp>['app'], token: string) =>
-    request(app).get('/rest/api/2/myself').set('Authorization', `Bearer ${token}`);
 
   it('checks an opaque access token at the discovered userinfo endpoint', async () => {
     const { app, decisions } = buildApp({

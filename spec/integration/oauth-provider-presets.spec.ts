@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { MESSAGES, oauthProviderVerifier } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed, getMyself as get } from '../helpers/app.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
 import { USERS } from '../helpers/users.js';
 import { answerAs, PROFILE_FIXTURES } from '../verifiers/providers/provider-fixtures.js';
 
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const INVALID_TOKEN = 'Bearer realm="api", error="invalid_token"';
 let serial = 0;
 const token = (kind: string) => `${kind}-${++serial}-0123456789`;
@@ -21,8 +19,6 @@ describe.each(PROFILE_FIXTURES)('oauthProviderVerifier preset "$provider"', (fix
 
   const appFor = (url = provider.url) =>
     buildApp({ verifiers: [oauthProviderVerifier(fixture.options(url))] });
-  const get = (app: ReturnType<typeof appFor>['app'], bearer: string) =>
-    request(app).get('/rest/api/2/myself').set('Authorization', `Bearer ${bearer}`);
 
   it('accepts a valid token and answers the directory entry of its username', async () => {
     const { app, decisions } = appFor();

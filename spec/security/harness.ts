@@ -5,10 +5,11 @@
 import { expect } from '@jest/globals';
 import { createHmac, sign as cryptoSign } from 'node:crypto';
 import type { Express } from 'express';
-import request, { type Response } from 'supertest';
+import { type Response } from 'supertest';
 import { MESSAGES, type Decision } from '../../lib/index.js';
 import type { TestKey } from '../helpers/keys.js';
 import { b64url, DEFAULT_CLAIMS, nowSeconds, secondsFromNow } from '../helpers/tokens.js';
+import { getMyself, MYSELF, seed } from '../helpers/app.js';
 
 /** A pinned refusal: status, exact body and challenge header. */
 export interface Refusal {
@@ -16,8 +17,6 @@ export interface Refusal {
   body: unknown;
   challenge: string | undefined;
 }
-
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 
 /** 400 `Token Invalid`: unparseable, bad signature, wrong alg/issuer/audience, unrecognised. */
 export const INVALID: Refusal = {
@@ -63,11 +62,11 @@ export const UNAVAILABLE: Refusal = {
 };
 
 /** The protected route every corpus app serves. */
-export const ROUTE = '/rest/api/2/myself';
+export const ROUTE = MYSELF;
 
 /** `GET ROUTE` with `Authorization: Bearer <token>`. */
 export function sendToken(app: Express, token: string): Promise<Response> {
-  return request(app).get(ROUTE).set('Authorization', `Bearer ${token}`);
+  return getMyself(app, token);
 }
 
 /** Asserts the pinned refusal and that `onDecision` saw exactly one refusal for `reason`. */

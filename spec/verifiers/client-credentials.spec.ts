@@ -10,7 +10,7 @@ import {
   type Verdict,
   type Verifier,
 } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed, getMyself as get } from '../helpers/app.js';
 import { USERS } from '../helpers/users.js';
 
 const ctx = { req: {} as Request, signal: new AbortController().signal };
@@ -336,10 +336,6 @@ describe('isClientCredentials override', () => {
 });
 
 describe('clientCredentialsVerifier in bearerAuth', () => {
-  const seed = (message: string) => ({ error: { status: 'ERROR', message } });
-  const get = (app: Parameters<typeof request>[0], token: string) =>
-    request(app).get('/rest/api/2/myself').set('Authorization', `Bearer ${token}`);
-
   it('answers as the service account', async () => {
     const { app, decisions } = buildApp({ verifiers: [verifierWith()] });
     await get(app, 'cc-reporting').expect(200, USERS[2]);

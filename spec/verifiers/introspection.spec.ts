@@ -1,13 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Server } from 'node:http';
-import request from 'supertest';
 import {
   introspectionVerifier,
   MESSAGES,
   type IntrospectionVerifierOptions,
   type Verifier,
 } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed, getMyself as get } from '../helpers/app.js';
 import {
   startJsonServer,
   type Handler,
@@ -16,7 +15,6 @@ import {
 } from '../helpers/json-server.js';
 import { USERS } from '../helpers/users.js';
 
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 const ACTIVE = {
   active: true,
   sub: 'user-1',
@@ -44,10 +42,6 @@ function verifier(extra: Partial<IntrospectionVerifierOptions> = {}) {
     timeoutMs: 300,
     ...extra,
   });
-}
-
-function get(app: Parameters<typeof request>[0], token: string) {
-  return request(app).get('/rest/api/2/myself').set('Authorization', `Bearer ${token}`);
 }
 
 function clock() {

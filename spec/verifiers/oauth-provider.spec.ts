@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Request } from 'express';
 import request from 'supertest';
 import { MESSAGES, oauthProviderVerifier, type Verdict } from '../../lib/index.js';
-import { buildApp } from '../helpers/app.js';
+import { buildApp, seed } from '../helpers/app.js';
 import { startJsonServer, type JsonServer, type Reply } from '../helpers/json-server.js';
 import { GOOGLE_CLIENT } from './providers/provider-fixtures.js';
 
 const ctx = () => ({ req: {} as Request, signal: new AbortController().signal });
-const seed = (message: string) => ({ error: { status: 'ERROR', message } });
 
 describe('oauthProviderVerifier: what the provider answers', () => {
   let server: JsonServer;
