@@ -6,7 +6,13 @@ import { MESSAGES, insufficientScopeMessage } from './messages.js';
 import type { ReasonCode } from './reasons.js';
 
 /** The OAuth error codes of RFC 6750 §3.1 that bearer-guard answers with. */
-export type OAuthErrorCode = 'invalid_token' | 'invalid_request' | 'insufficient_scope';
+export type OAuthErrorCode =
+  | 'invalid_token'
+  | 'invalid_request'
+  | 'insufficient_scope'
+  | 'insufficient_user_authentication'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 interface PublicError {
   status: number;
@@ -39,6 +45,16 @@ const UNAVAILABLE: PublicError = {
   oauthError: undefined,
   message: MESSAGES.unavailable,
 };
+const BAD_PROOF: PublicError = {
+  status: 401,
+  oauthError: 'invalid_dpop_proof',
+  message: MESSAGES.proofInvalid,
+};
+const UNPROVEN: PublicError = {
+  status: 401,
+  oauthError: 'invalid_token',
+  message: MESSAGES.bindingNotProven,
+};
 const malformed = (message: string): PublicError => ({
   status: 400,
   oauthError: 'invalid_request',
@@ -51,6 +67,18 @@ const PUBLIC_ERRORS: Readonly<Record<ReasonCode, PublicError>> = Object.freeze({
   token_malformed: malformed(MESSAGES.requestMalformed),
   token_too_long: malformed(MESSAGES.tokenTooLong),
   token_multiple_locations: malformed(MESSAGES.tokenInTwoPlaces),
+  dpop_proof_missing: malformed(MESSAGES.proofMissing),
+  dpop_proof_multiple: malformed(MESSAGES.proofMultiple),
+  dpop_scheme_mismatch: malformed(MESSAGES.proofWithOtherScheme),
+  dpop_proof_invalid: BAD_PROOF,
+  dpop_proof_mismatch: BAD_PROOF,
+  dpop_proof_expired: BAD_PROOF,
+  dpop_proof_replayed: BAD_PROOF,
+  dpop_nonce_required: {
+    status: 401,
+    oauthError: 'use_dpop_nonce',
+    message: MESSAGES.nonceRequired,
+  },
   token_not_jwt: INVALID,
   not_client_credentials: INVALID,
   token_unrecognized: INVALID,
@@ -66,12 +94,24 @@ const PUBLIC_ERRORS: Readonly<Record<ReasonCode, PublicError>> = Object.freeze({
   crit_unsupported: INVALID,
   token_not_yet_valid: INVALID,
   token_expired: EXPIRED,
+  token_too_old: EXPIRED,
+  token_issued_in_future: INVALID,
+  token_type_not_access: INACTIVE,
   token_inactive: INACTIVE,
   token_revoked: INACTIVE,
+  subject_revoked: INACTIVE,
   client_mismatch: INACTIVE,
   client_not_mapped: INACTIVE,
   client_unauthorized: INACTIVE,
   provider_rejected: INACTIVE,
+  token_binding_unsupported: UNPROVEN,
+  dpop_bound_token_as_bearer: UNPROVEN,
+  dpop_key_mismatch: UNPROVEN,
+  dpop_token_unbound: UNPROVEN,
+  dpop_required: UNPROVEN,
+  certificate_missing: UNPROVEN,
+  certificate_mismatch: UNPROVEN,
+  certificate_binding_required: UNPROVEN,
   username_missing: NO_USER,
   user_not_found: NO_USER,
   upstream_timeout: UNAVAILABLE,
@@ -83,6 +123,8 @@ const PUBLIC_ERRORS: Readonly<Record<ReasonCode, PublicError>> = Object.freeze({
   directory_error: UNAVAILABLE,
   mapping_error: UNAVAILABLE,
   verifier_error: UNAVAILABLE,
+  replay_store_error: UNAVAILABLE,
+  replay_store_full: UNAVAILABLE,
   insufficient_scope: {
     status: 403,
     oauthError: 'insufficient_scope',
@@ -92,6 +134,11 @@ const PUBLIC_ERRORS: Readonly<Record<ReasonCode, PublicError>> = Object.freeze({
     status: 403,
     oauthError: 'insufficient_scope',
     message: MESSAGES.claimsMismatch,
+  },
+  insufficient_user_authentication: {
+    status: 401,
+    oauthError: 'insufficient_user_authentication',
+    message: MESSAGES.stepUpRequired,
   },
   guard_without_auth: { status: 500, oauthError: undefined, message: MESSAGES.internal },
 });

@@ -58,6 +58,7 @@ function sourcesOf(req: Request, config: ResolvedBearerAuthOptions): TokenSource
  */
 class LazyContext implements VerifyContext {
   readonly req: Request;
+  readonly scheme = 'bearer' as const;
   readonly #res: Response;
   #controller: AbortController | undefined;
 
@@ -148,7 +149,14 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
     user: object,
     started: number,
   ) => {
-    req.auth = { token, user, identity, scopes: identity.scopes, claims: identity.claims };
+    req.auth = {
+      token,
+      user,
+      identity,
+      scopes: identity.scopes,
+      claims: identity.claims,
+      binding: 'bearer',
+    };
     if (onDecision) {
       report({
         outcome: 'accept',

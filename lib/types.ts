@@ -36,11 +36,36 @@ export interface Identity {
   issuer?: string;
   /** When the token stops being valid, in seconds since the Unix epoch (like `exp`). */
   expiresAt?: number;
+  /** When the token was issued, in seconds since the Unix epoch (`iat`), where known. */
+  issuedAt?: number;
+  /**
+   * What the token is bound to (`cnf`, RFC 7800): a DPoP key thumbprint (`jkt`, RFC 9449) or a
+   * client certificate thumbprint (`x5t#S256`, RFC 8705). Absent for a plain bearer token.
+   */
+  confirmation?: Confirmation;
+  /** How the user authenticated (`acr`), where the token says. */
+  acr?: string;
+  /** When the user authenticated (`auth_time`), in seconds since the Unix epoch. */
+  authTime?: number;
   /** `true` when the token has no end user: a client-credentials token of a service account. */
   serviceAccount: boolean;
   /** The `name` of the verifier that accepted the token. */
   verifier: string;
 }
+
+/** A token's `cnf` claim, as far as bearer-guard can prove it. */
+export interface Confirmation {
+  /** RFC 9449 §6: base64url SHA-256 JWK thumbprint (RFC 7638) of the DPoP key. */
+  jkt?: string;
+  /** RFC 8705 §3.1: base64url SHA-256 thumbprint of the client certificate (`x5t#S256`). */
+  x5tS256?: string;
+}
+
+/** How a request proved it may use its token. */
+export type Binding = 'bearer' | 'dpop' | 'mtls';
+
+/** The authorization scheme a request used. */
+export type AuthScheme = 'bearer' | 'dpop';
 
 /** The answer of one verifier about one token. */
 export type Verdict =
@@ -53,6 +78,8 @@ export type Verdict =
 export interface VerifyContext {
   /** The request being authenticated. Verifiers should not need it, but custom ones may. */
   req: Request;
+  /** The scheme the token came with: `'dpop'` when sent as `Authorization: DPoP …`. */
+  scheme: AuthScheme;
   /** Aborted when the client goes away; pass it to upstream calls. */
   signal: AbortSignal;
 }
@@ -107,6 +134,8 @@ export interface AuthResult<U extends DirectoryUser = DirectoryUser> {
   identity: Identity;
   scopes: string[];
   claims: Claims;
+  /** How the request proved it may use the token: plain bearer, DPoP proof or client certificate. */
+  binding: Binding;
 }
 
 /** The outcome of one request, given to `onDecision` exactly once. Never carries the token. */
@@ -121,6 +150,8 @@ export interface Decision {
   /** For accepts: the subject and username (no secrets). */
   subject?: string;
   username?: string;
+  /** For accepts and binding refusals: which binding was checked (never the proof itself). */
+  binding?: Binding;
   /** The private cause of a refusal: for logs, never for responses. */
   cause?: unknown;
 }

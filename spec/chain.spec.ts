@@ -3,7 +3,11 @@ import type { Request } from 'express';
 import { runChain } from '../lib/chain.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../lib/index.js';
 
-const ctx: VerifyContext = { req: {} as Request, signal: new AbortController().signal };
+const ctx: VerifyContext = {
+  req: {} as Request,
+  scheme: 'bearer' as const,
+  signal: new AbortController().signal,
+};
 const identity: Identity = {
   subject: 'u1',
   username: 'admin',

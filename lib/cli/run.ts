@@ -162,7 +162,7 @@ export async function explainChain(
   }
 
   const steps: Step[] = [];
-  const ctx = { req, signal: options.signal };
+  const ctx = { req, scheme: 'bearer' as const, signal: options.signal };
   const result = await runChain(recording(config.verifiers, steps, token), token, ctx);
   if (result.kind !== 'accept') {
     const outcome = result.kind === 'none' ? 'reject' : result.kind;

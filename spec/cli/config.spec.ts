@@ -7,7 +7,11 @@ import * as api from '../../lib/index.js';
 import { createTestIssuer } from '../../lib/testing/index.js';
 
 const factories = api as unknown as Record<string, unknown>;
-const ctx = () => ({ req: {} as never, signal: new AbortController().signal });
+const ctx = () => ({
+  req: {} as never,
+  scheme: 'bearer' as const,
+  signal: new AbortController().signal,
+});
 
 describe('loadConfig', () => {
   const issuer = createTestIssuer({ audience: 'api' });

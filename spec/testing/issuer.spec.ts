@@ -8,7 +8,11 @@ import {
   type TestIssuerOptions,
 } from '../../lib/testing/index.js';
 
-const ctx = () => ({ req: {} as never, signal: new AbortController().signal });
+const ctx = () => ({
+  req: {} as never,
+  scheme: 'bearer' as const,
+  signal: new AbortController().signal,
+});
 const verify = (verifier: Verifier, token: string): Promise<Verdict> =>
   verifier.verify(token, ctx());
 const servers: JwksServer[] = [];

@@ -7,7 +7,7 @@ import {
   type Verifier,
 } from '../../lib/index.js';
 
-const ctx = { req: {} as Request, signal: new AbortController().signal };
+const ctx = { req: {} as Request, scheme: 'bearer' as const, signal: new AbortController().signal };
 
 /** Accepts every token as a client-credentials token of the client named by the token. */
 const acceptsAsClient: Verifier = {

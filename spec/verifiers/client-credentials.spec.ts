@@ -13,7 +13,7 @@ import {
 import { buildApp, seed, getMyself as get } from '../helpers/app.js';
 import { USERS } from '../helpers/users.js';
 
-const ctx = { req: {} as Request, signal: new AbortController().signal };
+const ctx = { req: {} as Request, scheme: 'bearer' as const, signal: new AbortController().signal };
 const EXP = 2_000_000_000;
 
 /**

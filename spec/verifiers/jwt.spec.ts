@@ -8,7 +8,11 @@ import { AUDIENCE, ISSUER, mintJwt, nowSeconds } from '../helpers/tokens.js';
 const rsa = testKey('RS256');
 const ec = testKey('ES256');
 const ed = testKey('EdDSA');
-const ctx: VerifyContext = { req: {} as Request, signal: new AbortController().signal };
+const ctx: VerifyContext = {
+  req: {} as Request,
+  scheme: 'bearer' as const,
+  signal: new AbortController().signal,
+};
 const checks = { issuer: ISSUER, audience: AUDIENCE };
 
 describe('jwtVerifier key sources', () => {
@@ -281,7 +285,11 @@ describe('jwtVerifier remote key set shared by concurrent requests', () => {
     const verifier = jwtVerifier({ jwksUri: `${server.url}/jwks`, ...checks });
     const token = await mintJwt();
     const hangingUp = new AbortController();
-    const first = verifier.verify(token, { req: {} as Request, signal: hangingUp.signal });
+    const first = verifier.verify(token, {
+      req: {} as Request,
+      scheme: 'bearer',
+      signal: hangingUp.signal,
+    });
     const second = verifier.verify(await mintJwt({ claims: { jti: 'other' } }), ctx);
     setTimeout(() => hangingUp.abort(new Error('client closed the connection')), 50);
     await first;

@@ -6,7 +6,11 @@ import { buildApp, seed } from '../helpers/app.js';
 import { startJsonServer, type JsonServer, type Reply } from '../helpers/json-server.js';
 import { GOOGLE_CLIENT } from './providers/provider-fixtures.js';
 
-const ctx = () => ({ req: {} as Request, signal: new AbortController().signal });
+const ctx = () => ({
+  req: {} as Request,
+  scheme: 'bearer' as const,
+  signal: new AbortController().signal,
+});
 
 describe('oauthProviderVerifier: what the provider answers', () => {
   let server: JsonServer;
