@@ -4,7 +4,7 @@
  * and the size of the answer. It follows no redirect. Failures come back as reason codes, never
  * as exceptions, so a verifier can turn them into an `unavailable` verdict.
  */
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { ReasonCode } from '../reasons.js';
 import { isObject, parseJson } from '../util/json.js';
 
@@ -44,6 +44,11 @@ export interface UpstreamRequest {
   timeoutMs?: number;
   maxResponseBytes?: number;
   signal?: AbortSignal;
+  /**
+   * The undici `Dispatcher` to send through (a `ProxyAgent`, an `Agent` with custom TLS, a
+   * `MockAgent` in an application's tests). Default: one keep-alive pool per origin.
+   */
+  dispatcher?: Dispatcher;
 }
 
 /** An answer: the status and the parsed JSON body (`undefined` when it was not JSON). */
@@ -51,7 +56,16 @@ export interface UpstreamAnswer {
   kind: 'answer';
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** The parsed body; `undefined` unless it parsed and `content-type` is JSON (`application/json` or `…+json`). */
   json: unknown;
+}
+
+/** `application/json`, or any `+json` media type (RFC 6839), parameters ignored. */
+const JSON_MEDIA_TYPE = /^\s*application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(?:;|$)/i;
+
+/** `true` when a `content-type` header names JSON. */
+export function isJsonContentType(value: string | string[] | undefined): boolean {
+  return typeof value === 'string' && JSON_MEDIA_TYPE.test(value);
 }
 
 /** A call that produced no usable answer. */
@@ -130,7 +144,7 @@ export async function callUpstream(
   }
   let phase: 'connect' | 'body' = 'connect';
   try {
-    const response = await agent().request({
+    const response = await (request.dispatcher ?? agent()).request({
       origin: request.url.origin,
       path: `${request.url.pathname}${request.url.search}`,
       method: request.method ?? (body === undefined ? 'GET' : 'POST'),
@@ -171,7 +185,7 @@ export async function callUpstream(
       kind: 'answer',
       status: response.statusCode,
       headers: response.headers,
-      json: parseJson(text),
+      json: isJsonContentType(response.headers['content-type']) ? parseJson(text) : undefined,
     };
   } catch (error) {
     return classify(error, request.url, phase);

@@ -14,7 +14,10 @@ describe('callUpstream', () => {
   const url = (path: string) => new URL(`${upstream.url}${path}`);
 
   it('sends a form as application/x-www-form-urlencoded and parses the JSON answer', async () => {
-    upstream.setHandler(() => ({ raw: '{"ok":true,"__proto__":{"polluted":true}}' }));
+    upstream.setHandler(() => ({
+      raw: '{"ok":true,"__proto__":{"polluted":true}}',
+      headers: { 'content-type': 'application/json' },
+    }));
     const answer = await callUpstream({
       url: url('/form'),
       form: new URLSearchParams({ a: 'b c' }),
@@ -36,6 +39,40 @@ describe('callUpstream', () => {
       expect(answer).toMatchObject({ kind: 'answer', status: 200, json: { ok: true } });
     },
   );
+
+  it('reads a body as JSON only when its content-type says JSON', async () => {
+    upstream.setHandler((req) =>
+      req.path === '/text'
+        ? { raw: '{"active":true}' }
+        : {
+            raw: '{"active":true}',
+            headers: { 'content-type': 'application/token-introspection+json; charset=utf-8' },
+          },
+    );
+    expect(await callUpstream({ url: url('/text') })).toMatchObject({
+      kind: 'answer',
+      json: undefined,
+    });
+    expect(await callUpstream({ url: url('/plus-json') })).toMatchObject({
+      kind: 'answer',
+      json: { active: true },
+    });
+  });
+
+  it('sends through the dispatcher it is given', async () => {
+    const { Agent } = await import('undici');
+    const dispatcher = new Agent();
+    const seen: string[] = [];
+    const spying = dispatcher.compose((dispatch) => (opts, handler) => {
+      seen.push(String(opts.path));
+      return dispatch(opts, handler);
+    });
+    upstream.setHandler(() => ({ json: { ok: 1 } }));
+    const answer = await callUpstream({ url: url('/via-dispatcher'), dispatcher: spying });
+    expect(answer).toMatchObject({ kind: 'answer', json: { ok: 1 } });
+    expect(seen).toEqual(['/via-dispatcher']);
+    await dispatcher.close();
+  });
 
   it('does not follow a redirect', async () => {
     upstream.setHandler((req) =>

@@ -361,7 +361,7 @@ describe('bearerAuth: the error table through HTTP (seed format)', () => {
 });
 
 describe('bearerAuth: req.auth', () => {
-  it('is { token, user, identity, scopes, claims }', async () => {
+  it('is { token, user, identity, scopes, claims, binding }', async () => {
     const { app } = buildApp({ verifiers: [jwt()] });
     app.get('/rest/api/2/auth', (req, res) => {
       res.json({ keys: Object.keys(req.auth ?? {}), auth: req.auth });
@@ -371,7 +371,7 @@ describe('bearerAuth: req.auth', () => {
       .get('/rest/api/2/auth')
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
-    expect(res.body.keys).toEqual(['token', 'user', 'identity', 'scopes', 'claims']);
+    expect(res.body.keys).toEqual(['token', 'user', 'identity', 'scopes', 'claims', 'binding']);
     expect(res.body.auth).toEqual({
       token,
       user: admin,

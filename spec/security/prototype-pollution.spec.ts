@@ -136,7 +136,10 @@ describe('prototype pollution through upstream answers (lib/http/client.ts + uti
   // A remote JWK Set answering hostile keys next to its real ones still verifies, and pollutes nothing.
   it('uses a JWK Set whose answer carries poisoned keys without polluting', async () => {
     const set = JSON.stringify(jwksOf(key)).slice(0, -1) + `,${HOSTILE_JSON}}`;
-    const jwks = await startJsonServer(() => ({ raw: set }));
+    const jwks = await startJsonServer(() => ({
+      raw: set,
+      headers: { 'content-type': 'application/json' },
+    }));
     try {
       const { app, decisions } = buildApp({
         verifiers: [

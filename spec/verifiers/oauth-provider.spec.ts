@@ -104,7 +104,10 @@ describe('oauthProviderVerifier: what the provider answers', () => {
   });
 
   it('does not follow prototype keys of the profile', async () => {
-    reply = { raw: '{"__proto__":{"login":"admin"},"constructor":{"login":"admin"}}' };
+    reply = {
+      raw: '{"__proto__":{"login":"admin"},"constructor":{"login":"admin"}}',
+      headers: { 'content-type': 'application/json' },
+    };
     const verdict = await custom({ usernameField: ['constructor', 'login'] }).verify(
       'opaque-token-3',
       ctx(),
