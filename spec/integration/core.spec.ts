@@ -388,6 +388,7 @@ describe('bearerAuth: req.auth', () => {
       },
       scopes: ['read', 'write'],
       claims: expect.objectContaining({ iss: ISSUER, aud: AUDIENCE, sub: 'user-1', jti: 'j1' }),
+      binding: 'bearer',
     });
   });
 
