@@ -296,20 +296,6 @@ export function normalizeJwtOptions(options: JwtVerifierOptions): ResolvedJwtOpt
     );
   }
   const source = given[0] as (typeof KEY_SOURCES)[number];
-  const audience = decision(
-    'audience',
-    options.audience,
-    'the identifier of this API that its tokens carry in "aud"',
-  );
-  let issuer: readonly string[] | false | undefined;
-  if (source === 'discovery') {
-    if (options.issuer === false)
-      fail('"issuer" option cannot be false with "discovery": the issuer is the document\'s');
-    issuer = stringList('issuer', options.issuer);
-    if (issuer && issuer.length !== 1) fail('"issuer" option with "discovery" must be one issuer');
-  } else {
-    issuer = decision('issuer', options.issuer, 'the "iss" its tokens carry');
-  }
 
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') fail('"now" option must be a function');
@@ -356,24 +342,44 @@ export function normalizeJwtOptions(options: JwtVerifierOptions): ResolvedJwtOpt
       ? undefined
       : nonNegative('maxTokenAge', options.maxTokenAge, 0);
   const scopeClaims = stringList('scopeClaims', options.scopeClaims) ?? [];
+  const clockTolerance = nonNegative(
+    'clockTolerance',
+    options.clockTolerance,
+    JWT_DEFAULTS.clockTolerance,
+  );
+  const usernameClaim = usernameReader(options.usernameClaim);
+  const requiredClaims = stringList('requiredClaims', options.requiredClaims) ?? [];
+  const trustEmail = optionalBoolean('trustEmail', options.trustEmail);
+  const cache = normalizeCacheOption('jwtVerifier', options.cache);
+  // Last, so that a mistake in the key or another option is named first.
+  let issuer: readonly string[] | false | undefined;
+  if (source === 'discovery') {
+    if (options.issuer === false)
+      fail('"issuer" option cannot be false with "discovery": the issuer is the document\'s');
+    issuer = stringList('issuer', options.issuer);
+    if (issuer && issuer.length !== 1) fail('"issuer" option with "discovery" must be one issuer');
+  } else {
+    issuer = decision('issuer', options.issuer, 'the "iss" its tokens carry');
+  }
+  const audience = decision(
+    'audience',
+    options.audience,
+    'the identifier of this API that its tokens carry in "aud"',
+  );
   return Object.freeze({
     name,
     keys,
     issuer,
     audience,
     algorithms: Object.freeze(algorithms),
-    clockTolerance: nonNegative(
-      'clockTolerance',
-      options.clockTolerance,
-      JWT_DEFAULTS.clockTolerance,
-    ),
+    clockTolerance,
     maxTokenAge,
-    usernameClaim: usernameReader(options.usernameClaim),
-    requiredClaims: stringList('requiredClaims', options.requiredClaims) ?? [],
+    usernameClaim,
+    requiredClaims,
     requireAtJwt: options.typ !== undefined,
-    trustEmail: optionalBoolean('trustEmail', options.trustEmail),
+    trustEmail,
     scopeClaims,
-    cache: normalizeCacheOption('jwtVerifier', options.cache),
+    cache,
     now,
   });
 }
