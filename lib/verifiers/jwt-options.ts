@@ -63,7 +63,7 @@ export interface JwtVerifierOptions {
   /** Trust an `email` whose token says nothing about verification (no `email_verified`). Default `false`. */
   trustEmail?: boolean;
   /** Claims whose values are scopes too, beside `scope`/`scp` (e.g. `['permissions']`, `['roles']`). */
-  scopeClaims?: readonly string[];
+  scopeClaims?: string | readonly string[];
   /** Verifier name in decisions. Default `'jwt'`. */
   name?: string;
   /** Verified-token cache; `false` turns it off. Default `{ max: 10000, ttlSeconds: 300 }`. */
@@ -258,7 +258,7 @@ const AT_JWT_TYPES = ['at+jwt', 'application/at+jwt'];
 /** The `algorithms` option, checked against the key source. */
 function allowedAlgorithms(requested: readonly string[] | undefined, keys: KeySource): string[] {
   for (const alg of requested ?? []) {
-    if (alg.toLowerCase() === 'none') fail('"algorithms" option must not contain "none"');
+    if (alg.toLowerCase() === 'none') fail(`"algorithms" option must not contain "${alg}"`);
     const hmac = Object.prototype.hasOwnProperty.call(HMAC_MIN_BYTES, alg);
     if (keys.symmetric) {
       if (!hmac) {

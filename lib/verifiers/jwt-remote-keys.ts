@@ -86,9 +86,15 @@ function singleFlight(settings: RemoteKeySettings, fetch: () => Promise<KeyLooku
 function stillFailing(fetcher: { lastFailure: KeyLookup | undefined }, what: string): KeyLookup {
   const last = fetcher.lastFailure;
   if (last?.kind === 'failure') {
-    return unavailable(last.reason, new Error(`${what} failed recently; retrying shortly`, { cause: last.cause }));
+    return unavailable(
+      last.reason,
+      new Error(`${what} failed recently; retrying shortly`, { cause: last.cause }),
+    );
   }
-  return unavailable('upstream_unreachable', new Error(`${what} failed recently; retrying shortly`));
+  return unavailable(
+    'upstream_unreachable',
+    new Error(`${what} failed recently; retrying shortly`),
+  );
 }
 
 /**
@@ -113,7 +119,10 @@ export function remoteKeySet(
     });
     if (answer.kind === 'failure') return unavailable(answer.reason, answer.cause);
     if (!Array.isArray(answer.value.keys)) {
-      return unavailable('upstream_invalid_response', new Error(`${url.origin}${url.pathname} is not a JWK Set`));
+      return unavailable(
+        'upstream_invalid_response',
+        new Error(`${url.origin}${url.pathname} is not a JWK Set`),
+      );
     }
     let set: ReturnType<typeof createLocalJWKSet>;
     try {
@@ -246,7 +255,9 @@ async function fetchMetadata(
     if (!issuer || withoutTrailingSlash(issuer) !== withoutTrailingSlash(location.issuer)) {
       return unavailable(
         'upstream_invalid_response',
-        new Error(`${where} names issuer ${JSON.stringify(issuer ?? null)}, not ${JSON.stringify(location.issuer)}`),
+        new Error(
+          `${where} names issuer ${JSON.stringify(issuer ?? null)}, not ${JSON.stringify(location.issuer)}`,
+        ),
       );
     }
     if (!jwksUri) {

@@ -96,10 +96,18 @@ describe('issuer', () => {
   });
 
   it('discovery needs no issuer (the document names it), and refuses issuer: false', () => {
-    expect(() => jwtVerifier({ discovery: 'https://id.example.test', audience: AUDIENCE })).not.toThrow();
+    expect(() =>
+      jwtVerifier({ discovery: 'https://id.example.test', audience: AUDIENCE }),
+    ).not.toThrow();
     expect(
-      constructionError({ discovery: 'https://id.example.test', audience: AUDIENCE, issuer: false }),
-    ).toBe('jwtVerifier: "issuer" option cannot be false with "discovery": the issuer is the document\'s');
+      constructionError({
+        discovery: 'https://id.example.test',
+        audience: AUDIENCE,
+        issuer: false,
+      }),
+    ).toBe(
+      'jwtVerifier: "issuer" option cannot be false with "discovery": the issuer is the document\'s',
+    );
   });
 
   it('an issuer of the wrong type inside the token is claim_invalid even with issuer: false', async () => {

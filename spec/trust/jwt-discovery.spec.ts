@@ -37,7 +37,9 @@ function clock() {
 }
 
 function app(options: Omit<JwtVerifierOptions, 'audience'>) {
-  return buildApp({ verifiers: [jwtVerifier({ audience: AUDIENCE, ...options } as JwtVerifierOptions)] });
+  return buildApp({
+    verifiers: [jwtVerifier({ audience: AUDIENCE, ...options } as JwtVerifierOptions)],
+  });
 }
 
 const tokenOf = (iss: string) => mintJwt({ key, claims: { iss } });

@@ -134,7 +134,9 @@ describe('identity fields', () => {
   });
 
   it('a token without cnf, acr, auth_time has none of them', async () => {
-    const identity = identityOf(await jwtVerifier(safe).verify(await mintJwt(), undefined as never));
+    const identity = identityOf(
+      await jwtVerifier(safe).verify(await mintJwt(), undefined as never),
+    );
     expect(identity.confirmation).toBeUndefined();
     expect(identity.acr).toBeUndefined();
     expect(identity.authTime).toBeUndefined();

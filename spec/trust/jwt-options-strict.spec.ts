@@ -88,7 +88,11 @@ describe('unknown options throw, naming the key', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['trustEmail a string', { trustEmail: 'yes' }, 'jwtVerifier: "trustEmail" option must be a boolean'],
+    [
+      'trustEmail a string',
+      { trustEmail: 'yes' },
+      'jwtVerifier: "trustEmail" option must be a boolean',
+    ],
     [
       'scopeClaims an empty list',
       { scopeClaims: [] },

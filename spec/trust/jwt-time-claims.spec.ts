@@ -33,7 +33,9 @@ describe('iat', () => {
 
 describe('maxTokenAge', () => {
   it('maxTokenAge: a token older than maxTokenAge is 401 Token Expired (token_too_old)', async () => {
-    const { app, decisions } = buildApp({ verifiers: [jwtVerifier({ ...safe, maxTokenAge: 600 })] });
+    const { app, decisions } = buildApp({
+      verifiers: [jwtVerifier({ ...safe, maxTokenAge: 600 })],
+    });
     const token = await mintJwt({ claims: { iat: nowSeconds() - 3600 } });
     const res = await getMyself(app, token);
     expect(res.status).toBe(401);
@@ -42,7 +44,9 @@ describe('maxTokenAge', () => {
   });
 
   it('maxTokenAge: a token without iat is 400 (claim_missing)', async () => {
-    const { app, decisions } = buildApp({ verifiers: [jwtVerifier({ ...safe, maxTokenAge: 600 })] });
+    const { app, decisions } = buildApp({
+      verifiers: [jwtVerifier({ ...safe, maxTokenAge: 600 })],
+    });
     const res = await getMyself(app, await mintJwt({ claims: { iat: undefined } }));
     expect(res.status).toBe(400);
     expect(decisions.at(-1)).toMatchObject({ outcome: 'reject', reason: 'claim_missing' });

@@ -7,12 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
 import { jwtVerifier, MESSAGES } from '../../lib/index.js';
 import { buildApp, getMyself, seed } from '../helpers/app.js';
-import {
-  CLIENTS,
-  JWT_RESOURCE,
-  startAuthServer,
-  type AuthServer,
-} from '../helpers/auth-server.js';
+import { CLIENTS, JWT_RESOURCE, startAuthServer, type AuthServer } from '../helpers/auth-server.js';
 import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 
@@ -30,8 +25,9 @@ async function providerToken(use: 'idtoken' | 'logout'): Promise<string> {
     { sub: 'user-admin', preferred_username: 'admin', email: 'admin@gmail.com' },
     { client },
   );
-  token.scope = 'openid profile email';
-  if (use === 'logout') token.set('events', { 'http://schemas.openid.net/event/backchannel-logout': {} });
+  (token as unknown as { scope: string }).scope = 'openid profile email';
+  if (use === 'logout')
+    token.set('events', { 'http://schemas.openid.net/event/backchannel-logout': {} });
   return token.issue({ use });
 }
 

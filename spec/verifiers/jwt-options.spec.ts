@@ -42,7 +42,7 @@ describe('normalizeJwtOptions', () => {
     expect(Object.isFrozen(resolved)).toBe(true);
   });
 
-  it.each<[string, JwtVerifierOptions, string[]]>([
+  it.each<[string, Partial<JwtVerifierOptions>, string[]]>([
     ['an RSA PEM', { publicKey: rsa.publicPem }, RSA_ALGS],
     ['an RSA KeyObject', { publicKey: rsa.publicKey }, RSA_ALGS],
     ['an RSA JWK with alg', { publicKey: rsa.publicJwk }, ['RS256']],

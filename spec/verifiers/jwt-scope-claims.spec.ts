@@ -19,7 +19,8 @@ import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 const key = testKey('RS256');
 const safe = { publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE };
 const noCtx = undefined as never;
-const scopesOf = (verdict: Verdict) => (verdict.kind === 'accept' ? verdict.identity.scopes : verdict);
+const scopesOf = (verdict: Verdict) =>
+  verdict.kind === 'accept' ? verdict.identity.scopes : verdict;
 
 describe('scopeClaims', () => {
   it('Auth0 permissions (a list) are scopes', async () => {
@@ -61,9 +62,10 @@ describe('scopeClaims', () => {
     ['an object', { read: true }],
   ])('a scope claim holding %s is claim_invalid', async (_name, permissions) => {
     const verifier = jwtVerifier({ ...safe, scopeClaims: ['permissions'] });
-    expect(await verifier.verify(await mintJwt({ claims: { permissions } }), noCtx)).toMatchObject(
-      { kind: 'reject', reason: 'claim_invalid' },
-    );
+    expect(await verifier.verify(await mintJwt({ claims: { permissions } }), noCtx)).toMatchObject({
+      kind: 'reject',
+      reason: 'claim_invalid',
+    });
   });
 
   it('requireScopes guards a permission from scopeClaims, end to end', async () => {
@@ -80,7 +82,10 @@ describe('scopeClaims', () => {
     });
     const allowed = await mintJwt({ claims: { permissions: ['delete:issues'] } });
     const denied = await mintJwt({ claims: { permissions: ['read:issues'] } });
-    await request(app).delete('/api/issues/1').set('Authorization', `Bearer ${allowed}`).expect(204);
+    await request(app)
+      .delete('/api/issues/1')
+      .set('Authorization', `Bearer ${allowed}`)
+      .expect(204);
     await request(app).delete('/api/issues/1').set('Authorization', `Bearer ${denied}`).expect(403);
   });
 });

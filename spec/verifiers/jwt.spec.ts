@@ -16,7 +16,7 @@ const ctx: VerifyContext = {
 const checks = { issuer: ISSUER, audience: AUDIENCE };
 
 describe('jwtVerifier key sources', () => {
-  it.each<[string, JwtVerifierOptions, typeof rsa]>([
+  it.each<[string, Partial<JwtVerifierOptions>, typeof rsa]>([
     ['an RSA PEM', { publicKey: rsa.publicPem }, rsa],
     ['an RSA JWK', { publicKey: rsa.publicJwk }, rsa],
     ['an RSA KeyObject', { publicKey: rsa.publicKey }, rsa],
