@@ -104,6 +104,29 @@ describe('a failed fetch is retried after at most retryAfterSeconds', () => {
     expect(server.count('/jwks')).toBe(1);
   });
 
+  it('a failed refetch for an unknown kid is retried after retryAfterSeconds, not the cooldown', async () => {
+    const time = clock();
+    const rotated = testKey('RS256', 'rotated');
+    let answer: () => Reply = jwks;
+    routes['/jwks'] = () => answer();
+    const { app: api } = app({ jwksUri: `${server.url}/jwks`, issuer: server.url, now: time.now });
+    await getMyself(api, await tokenOf(server.url)).expect(200);
+    expect(server.count('/jwks')).toBe(1);
+
+    time.advance(30_000); // the cooldown after a successful fetch
+    answer = () => ({ status: 500 });
+    const newKeyToken = await mintJwt({ key: rotated, claims: { iss: server.url } });
+    await getMyself(api, newKeyToken).expect(503);
+    expect(server.count('/jwks')).toBe(2);
+    // The old key still works meanwhile: the last good set is kept.
+    await getMyself(api, await tokenOf(server.url)).expect(200);
+
+    answer = () => ({ json: jwksOf(key, rotated) });
+    time.advance(5000);
+    await getMyself(api, newKeyToken).expect(200);
+    expect(server.count('/jwks')).toBe(3);
+  });
+
   it('one failed discovery fetch → 503, the next request after retryAfterSeconds succeeds', async () => {
     const time = clock();
     let healthy = false;
