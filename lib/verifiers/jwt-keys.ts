@@ -35,6 +35,8 @@ export interface KeySource {
   readonly algorithms: readonly string[] | undefined;
   /** `true` for a shared HMAC secret. */
   readonly symmetric?: boolean;
+  /** With `discovery`: the issuer its URL names, which the metadata document must confirm. */
+  readonly discoveredIssuer?: string;
   /** The issuer learned from discovery (only for `discovery`). */
   issuer(signal?: AbortSignal): Promise<string | undefined | KeyLookup>;
   keysFor(header: JWSHeaderParameters, signal?: AbortSignal): Promise<KeyLookup>;

@@ -356,8 +356,17 @@ export function normalizeJwtOptions(options: JwtVerifierOptions): ResolvedJwtOpt
   if (source === 'discovery') {
     if (options.issuer === false)
       fail('"issuer" option cannot be false with "discovery": the issuer is the document\'s');
-    issuer = stringList('issuer', options.issuer);
-    if (issuer && issuer.length !== 1) fail('"issuer" option with "discovery" must be one issuer');
+    const listed = stringList('issuer', options.issuer);
+    if (listed && listed.length !== 1) fail('"issuer" option with "discovery" must be one issuer');
+    // The issuer is the document's; a given one may only restate it.
+    const derived = keys.discoveredIssuer as string;
+    const bare = (value: string) => value.replace(/\/$/, '');
+    if (listed && bare(listed[0] as string) !== bare(derived)) {
+      fail(
+        `"issuer" option with "discovery" must be the issuer the discovery URL names ("${derived}"), or be left out`,
+      );
+    }
+    issuer = undefined;
   } else {
     issuer = decision('issuer', options.issuer, 'the "iss" its tokens carry');
   }

@@ -298,9 +298,10 @@ export function discoveryKeySet(discovery: unknown, settings: RemoteKeySettings)
     return fetcher.run();
   };
 
-  return remoteKeySet(
+  const source = remoteKeySet(
     async () => (await load()) ?? (metadata as { jwksUri: URL }).jwksUri,
     settings,
     async () => (await load()) ?? metadata?.issuer,
   );
+  return { ...source, discoveredIssuer: location.issuer };
 }

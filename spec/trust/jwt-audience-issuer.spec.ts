@@ -110,6 +110,25 @@ describe('issuer', () => {
     );
   });
 
+  it('with discovery, an issuer option may only restate the issuer the URL names', () => {
+    expect(() =>
+      jwtVerifier({
+        discovery: 'https://id.example.test/tenant/.well-known/openid-configuration',
+        issuer: 'https://id.example.test/tenant/',
+        audience: AUDIENCE,
+      }),
+    ).not.toThrow();
+    expect(
+      constructionError({
+        discovery: 'https://id.example.test',
+        issuer: 'https://attacker.example.test',
+        audience: AUDIENCE,
+      }),
+    ).toBe(
+      'jwtVerifier: "issuer" option with "discovery" must be the issuer the discovery URL names ("https://id.example.test"), or be left out',
+    );
+  });
+
   it('an issuer of the wrong type inside the token is claim_invalid even with issuer: false', async () => {
     const verifier = jwtVerifier({ ...safe, issuer: false });
     const token = await mintJwt({ claims: { iss: 42 } });
