@@ -27,7 +27,7 @@ describe('memoryDirectory', () => {
       jdoe,
     ],
     ['by e-mail with no username', { email: 'admin@gmail.com' }, admin],
-    ['by an e-mail given as the username', { username: 'JOHN.DOE@example.com' }, jdoe],
+    ['nobody by an e-mail given as the username', { username: 'JOHN.DOE@example.com' }, null],
     ['username before e-mail', { username: 'admin', email: 'john.doe@example.com' }, admin],
     ['nobody', { username: 'ghost', email: 'ghost@example.com' }, null],
     ['no username and no e-mail', {}, null],

@@ -135,6 +135,9 @@ export function profileIdentity(
     { email_verified: readPath(profile, mapping.emailVerified) },
     checks.email,
   );
+  // The token's client and audience first: a token for another client is refused as such.
+  const refused = clientCheck(profile, checks);
+  if (refused) return refused;
   if (!username && !email) return 'username_missing';
   const rawSubject = pick(profile, mapping.subject);
   const subject =
@@ -147,8 +150,6 @@ export function profileIdentity(
     mapping.scope !== undefined ? readPath(profile, mapping.scope) : valuesOf(header).join(','),
   );
   if (scopes === null) return 'claim_invalid';
-  const refused = clientCheck(profile, checks);
-  if (refused) return refused;
   const clientId = stringPart(pick(profile, checks.clientFields));
   return {
     subject: subject ?? (username || email) ?? '',
