@@ -14,7 +14,7 @@ const INTROSPECTION = '/token/introspection';
 describe('a refresh token presented to introspection', () => {
   let as: AuthServer;
   beforeAll(async () => {
-    as = await startAuthServer();
+    as = await startAuthServer({ refreshTokens: true });
   });
   afterAll(() => as.close());
 
