@@ -12,12 +12,16 @@
  * case and canonically equivalent spellings (`É` = `é` = `e` + U+0301).
  */
 
-const ASCII = /[\u0000-\u007f]/;
+/** `true` when `text` holds an ASCII character (U+0000 to U+007F). */
+const hasAscii = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x80) return true;
+  return false;
+};
 
 function foldCharacter(character: string): string {
   if ((character.codePointAt(0) as number) < 0x80) return character.toLowerCase();
   const lower = character.toLowerCase();
-  return ASCII.test(lower) ? character : lower;
+  return hasAscii(lower) ? character : lower;
 }
 
 function foldRun(run: string): string {
@@ -40,7 +44,7 @@ export function foldName(value: string): string {
   let folded = '';
   let run = '';
   for (const character of value) {
-    if ((character.codePointAt(0) as number) >= 0x80 && ASCII.test(character.normalize('NFC'))) {
+    if ((character.codePointAt(0) as number) >= 0x80 && hasAscii(character.normalize('NFC'))) {
       folded += foldRun(run) + character;
       run = '';
     } else {

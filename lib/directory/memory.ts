@@ -27,7 +27,8 @@ const HINTS: Readonly<Record<string, string>> = Object.freeze({
   usernameField: 'write "usernameKey" (the entry field holding the username)',
   emailField: 'write "emailKey" (the entry field holding the e-mail address)',
   usernameClaim: '"usernameClaim" is a jwtVerifier option; here write "usernameKey"',
-  matchEmail: 'e-mail addresses always match (verified ones only); write "matchUsernameAsEmail" to match a username against them too',
+  matchEmail:
+    'e-mail addresses always match (verified ones only); write "matchUsernameAsEmail" to match a username against them too',
   caseSensitive: 'lookups are always case-insensitive',
 });
 

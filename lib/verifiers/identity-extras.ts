@@ -20,10 +20,7 @@ const own = (claims: Claims, name: string): boolean =>
  * emailVerifiedFlag({ email_verified: 0 });      // undefined
  * ```
  */
-export function emailVerifiedFlag(
-  claims: Claims,
-  name = 'email_verified',
-): boolean | undefined {
+export function emailVerifiedFlag(claims: Claims, name = 'email_verified'): boolean | undefined {
   if (!own(claims, name)) return undefined;
   const value = claims[name];
   if (value === true || value === 'true') return true;

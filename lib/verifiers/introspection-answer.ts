@@ -21,7 +21,12 @@ import type { Claims, Identity, Verdict } from '../types.js';
 import { isObject, stringField } from '../util/json.js';
 import { identityFromClaims } from './claims.js';
 import { verifiedEmail, readIdentityExtras } from './identity-extras.js';
-import { audienceRefusal, timeRefusal, tokenTypeRefusal, type Refusal } from './introspection-checks.js';
+import {
+  audienceRefusal,
+  timeRefusal,
+  tokenTypeRefusal,
+  type Refusal,
+} from './introspection-checks.js';
 import type { ResolvedIntrospectionOptions } from './introspection-options.js';
 
 const reject = (reason: ReasonCode, cause?: unknown): Verdict => ({

@@ -42,7 +42,10 @@ export function tokenTypeRefusal(
   if (own(answer, 'token_use')) {
     const use = answer.token_use;
     if (typeof use !== 'string' || use.toLowerCase() !== 'access_token') {
-      return { reason: 'token_type_not_access', cause: 'the answer\'s "token_use" is not access_token' };
+      return {
+        reason: 'token_type_not_access',
+        cause: 'the answer\'s "token_use" is not access_token',
+      };
     }
   }
   if (!own(answer, 'token_type')) {
@@ -53,7 +56,10 @@ export function tokenTypeRefusal(
   const type = answer.token_type;
   const lower = typeof type === 'string' ? type.toLowerCase() : undefined;
   if (lower === undefined || !ACCESS_TOKEN_TYPES.has(lower)) {
-    return { reason: 'token_type_not_access', cause: 'the answer\'s "token_type" is not an access token type' };
+    return {
+      reason: 'token_type_not_access',
+      cause: 'the answer\'s "token_type" is not an access token type',
+    };
   }
   if (lower === 'dpop') {
     const cnf = answer.cnf;
@@ -91,7 +97,8 @@ export function audienceRefusal(
     return config.requireAudienceInAnswer
       ? {
           reason: 'answer_audience_mismatch',
-          cause: 'the answer has no "aud" (set requireAudienceInAnswer: false if the server never sends one)',
+          cause:
+            'the answer has no "aud" (set requireAudienceInAnswer: false if the server never sends one)',
         }
       : undefined;
   }

@@ -207,7 +207,11 @@ function audienceOption(value: unknown): readonly string[] | false {
 
 function dispatcherOption(value: unknown): Dispatcher | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as Dispatcher).request !== 'function') {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as Dispatcher).request !== 'function'
+  ) {
     fail('"dispatcher" option must be an undici Dispatcher (an Agent, ProxyAgent or MockAgent)');
   }
   return value as Dispatcher;

@@ -201,7 +201,7 @@ describe('prototype pollution through introspection and userinfo answers (verifi
     });
     const seen = await claimsAfterMerge(target);
     expect(poisonedPaths(seen)).toEqual([]);
-    expect(seen).toMatchObject({ active: true, token_type: 'Bearer', sub: 'user-1', nested: {} })
+    expect(seen).toMatchObject({ active: true, token_type: 'Bearer', sub: 'user-1', nested: {} });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

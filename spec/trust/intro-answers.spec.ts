@@ -44,7 +44,10 @@ const verifier = (extra: Partial<IntrospectionVerifierOptions> = {}) =>
     ...extra,
   });
 
-async function call(json: Record<string, unknown>, extra: Partial<IntrospectionVerifierOptions> = {}) {
+async function call(
+  json: Record<string, unknown>,
+  extra: Partial<IntrospectionVerifierOptions> = {},
+) {
   answer({ json });
   const { app, decisions } = buildApp({ verifiers: [verifier(extra)] });
   const response = await get(app, 'opaque-token-0123456789');
@@ -101,7 +104,8 @@ describe('token type confusion through introspection answers', () => {
   it('refuses an answer with token_use refresh_token', () =>
     expectInactive({ ...ANSWER, token_use: 'refresh_token' }, 'token_type_not_access'));
 
-  it('accepts token_use access_token', () => expectAccepted({ ...ANSWER, token_use: 'access_token' }));
+  it('accepts token_use access_token', () =>
+    expectAccepted({ ...ANSWER, token_use: 'access_token' }));
 
   it('refuses a DPoP answer that names no key (no cnf.jkt)', () =>
     expectInactive({ ...ANSWER, token_type: 'DPoP' }, 'token_type_not_access'));
@@ -118,7 +122,10 @@ describe('token type confusion through introspection answers', () => {
 
 describe('foreign audience through introspection answers', () => {
   it('refuses an answer for another API (401 Expired Token / invalid_client_ID)', () =>
-    expectInactive({ ...ANSWER, aud: 'https://another-api.example.com' }, 'answer_audience_mismatch'));
+    expectInactive(
+      { ...ANSWER, aud: 'https://another-api.example.com' },
+      'answer_audience_mismatch',
+    ));
 
   it('accepts an aud list that contains this API', () =>
     expectAccepted({ ...ANSWER, aud: ['https://another-api.example.com', API] }));
@@ -183,7 +190,10 @@ describe('time in introspection answers', () => {
   });
 
   it('refuses a token older than maxTokenAge (401 Token Expired)', async () => {
-    const { response, decision } = await call({ ...ANSWER, iat: now() - 600 }, { maxTokenAge: 300 });
+    const { response, decision } = await call(
+      { ...ANSWER, iat: now() - 600 },
+      { maxTokenAge: 300 },
+    );
     expect(response.status).toBe(401);
     expect(response.body).toEqual(seed(MESSAGES.tokenExpired));
     expect(decision).toMatchObject({ reason: 'token_too_old' });
@@ -208,7 +218,10 @@ describe('time in introspection answers', () => {
     expect((await v.verify('aging-token')).kind).toBe('accept');
     expect(upstream.count('/introspect')).toBe(calls); // a hit
     clock += 200_000;
-    expect(await v.verify('aging-token')).toMatchObject({ kind: 'reject', reason: 'token_too_old' });
+    expect(await v.verify('aging-token')).toMatchObject({
+      kind: 'reject',
+      reason: 'token_too_old',
+    });
   });
 });
 
@@ -220,12 +233,15 @@ describe('e-mail addresses in introspection answers', () => {
     ['"false"', 'false'],
     ['0', 0],
     ['missing', undefined],
-  ])('does not let an e-mail with email_verified %s find its owner (400 No user found)', async (_l, flag) => {
-    const { response, decision } = await call({ ...stranger, email_verified: flag });
-    expect(response.status).toBe(400);
-    expect(response.body).toEqual(seed(MESSAGES.userNotFound));
-    expect(decision).toMatchObject({ reason: 'user_not_found' });
-  });
+  ])(
+    'does not let an e-mail with email_verified %s find its owner (400 No user found)',
+    async (_l, flag) => {
+      const { response, decision } = await call({ ...stranger, email_verified: flag });
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual(seed(MESSAGES.userNotFound));
+      expect(decision).toMatchObject({ reason: 'user_not_found' });
+    },
+  );
 
   it('trusts email_verified true or "true"', async () => {
     await expectAccepted({ ...stranger, email_verified: true });
@@ -275,7 +291,10 @@ describe('introspection transport', () => {
     answer({ raw: JSON.stringify(ANSWER), headers: { 'content-type': 'text/html' } });
     const { app, decisions } = buildApp({ verifiers: [verifier()] });
     await get(app, 'token-with-html-answer').expect(503);
-    expect(decisions[0]).toMatchObject({ outcome: 'unavailable', reason: 'upstream_invalid_response' });
+    expect(decisions[0]).toMatchObject({
+      outcome: 'unavailable',
+      reason: 'upstream_invalid_response',
+    });
   });
 
   it('accepts an application/token-introspection+json style media type', () => {

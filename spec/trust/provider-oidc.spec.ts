@@ -32,7 +32,7 @@ describe('oidc preset: token type confusion', () => {
       { sub: 'user-admin', preferred_username: 'admin', email: 'admin@gmail.com' },
       { client },
     );
-    token.scope = 'openid profile email';
+    (token as unknown as { scope: string }).scope = 'openid profile email';
     return token.issue({ use: 'idtoken' });
   }
 
@@ -57,7 +57,9 @@ describe('oidc preset: token type confusion', () => {
     ['the client id as audience', CLIENTS.webApp.clientId],
   ])('refuses a real ID token as an access token (400), with %s', async (_label, audience) => {
     const { app, decisions } = buildApp({
-      verifiers: [oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer, expectedAudience: audience })],
+      verifiers: [
+        oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer, expectedAudience: audience }),
+      ],
     });
     await get(app, await idToken())
       .expect(400)
@@ -68,7 +70,9 @@ describe('oidc preset: token type confusion', () => {
 
   it('refuses a real logout token (typ logout+jwt) as an access token (400)', async () => {
     const { app, decisions } = buildApp({
-      verifiers: [oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer, expectedAudience: false })],
+      verifiers: [
+        oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer, expectedAudience: false }),
+      ],
     });
     await get(app, await logoutToken()).expect(400, seed(MESSAGES.tokenInvalid));
     expect(decisions[0]).toMatchObject({ outcome: 'reject', reason: 'typ_mismatch' });
@@ -77,7 +81,11 @@ describe('oidc preset: token type confusion', () => {
   it('accepts a real RFC 9068 access token for this API', async () => {
     const { app } = buildApp({
       verifiers: [
-        oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer, expectedAudience: JWT_RESOURCE }),
+        oauthProviderVerifier({
+          provider: 'oidc',
+          issuer: as.issuer,
+          expectedAudience: JWT_RESOURCE,
+        }),
       ],
     });
     const jwt = await as.userToken({ accountId: 'user-jdoe', format: 'jwt', scope: 'read' });
@@ -112,12 +120,16 @@ describe('oidc preset: scopes from a profile', () => {
     app.use(
       '/rest/api',
       bearerAuth({
-        verifiers: [oauthProviderVerifier({ provider: 'oidc', issuer: issuer.url, expectedAudience: false })],
+        verifiers: [
+          oauthProviderVerifier({ provider: 'oidc', issuer: issuer.url, expectedAudience: false }),
+        ],
         directory: memoryDirectory(USERS),
       }),
     );
     app.get('/rest/api/2/myself', (req, res) => res.json({ scopes: req.auth?.scopes }));
-    app.delete('/rest/api/2/issue/:id', requireScopes('write'), (_req, res) => res.status(204).end());
+    app.delete('/rest/api/2/issue/:id', requireScopes('write'), (_req, res) =>
+      res.status(204).end(),
+    );
     await request(app)
       .get('/rest/api/2/myself')
       .set('Authorization', 'Bearer opaque-0123456789')

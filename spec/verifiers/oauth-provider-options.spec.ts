@@ -207,10 +207,12 @@ describe('oauthProviderVerifier options', () => {
       endpoint({ provider: 'keycloak', baseUrl: 'https://sso.acme.com/auth', realm: 'main' }),
     ).toBe('https://sso.acme.com/auth/realms/main/protocol/openid-connect/certs');
     expect(
-      endpoint({ provider: 'oidc', issuer: 'https://id.acme.com/tenant-1', expectedAudience: false }),
-    ).toBe(
-      'https://id.acme.com/tenant-1',
-    );
+      endpoint({
+        provider: 'oidc',
+        issuer: 'https://id.acme.com/tenant-1',
+        expectedAudience: false,
+      }),
+    ).toBe('https://id.acme.com/tenant-1');
     expect(
       normalizeProviderOptions({ provider: 'microsoft', tenant: 'contoso-id' }).jwt?.issuers,
     ).toEqual([

@@ -51,30 +51,28 @@ const COMMON_OPTIONS = Object.freeze([
   'tokenPattern',
 ]);
 /** Options only `provider: 'custom'` takes. */
-const CUSTOM_OPTIONS = Object.freeze([
-  'userinfoEndpoint',
-  'subjectField',
-  'method',
-  'headers',
-]);
+const CUSTOM_OPTIONS = Object.freeze(['userinfoEndpoint', 'subjectField', 'method', 'headers']);
 
 /** Names users bring from elsewhere, and what to write here instead. */
 const HINTS: Readonly<Record<string, string>> = Object.freeze({
   audience: 'write "expectedAudience" (a string, a list, or false)',
   audiance: 'write "expectedAudience" (a string, a list, or false)',
   expectedAudiance: 'write "expectedAudience"',
-  jwksUri: 'a preset knows its JWK Set; for another issuer use jwtVerifier({ jwksUri, issuer, audience })',
+  jwksUri:
+    'a preset knows its JWK Set; for another issuer use jwtVerifier({ jwksUri, issuer, audience })',
   jwks: 'a preset knows its JWK Set; for static keys use jwtVerifier({ jwks, issuer, audience })',
   discovery: 'write provider: "oidc" with "issuer"',
   issuerBaseURL: 'write provider: "oidc" with "issuer" (or jwtVerifier({ discovery }))',
   userinfoUrl: 'write provider: "custom" with "userinfoEndpoint"',
   userInfoEndpoint: 'write "userinfoEndpoint" (provider: "custom" only)',
-  clientSecret: 'provider verifiers never authenticate as a client; introspectionVerifier takes "clientSecret"',
+  clientSecret:
+    'provider verifiers never authenticate as a client; introspectionVerifier takes "clientSecret"',
   clientIds: 'write "clientId" (a string or a list)',
   tenantId: 'write "tenant" (provider: "microsoft")',
   userPool: 'write "userPoolId" (provider: "cognito")',
   poolId: 'write "userPoolId" (provider: "cognito")',
-  scopes: 'scopes come from the token (or the provider\'s statement of its grant); check them with requireScopes()',
+  scopes:
+    "scopes come from the token (or the provider's statement of its grant); check them with requireScopes()",
 });
 
 /** One or more non-empty strings, as a frozen list. */
@@ -117,10 +115,7 @@ export function normalizeProviderOptions(options: OAuthProviderOptions): Resolve
       `"provider" option must be one of ${names.map((n) => `"${n}"`).join(', ')} (got ${typeof provider === 'string' ? `"${provider}"` : typeof provider})`,
     );
   const preset0 = provider === 'custom' ? undefined : PRESETS[provider as PresetName];
-  const known = [
-    ...COMMON_OPTIONS,
-    ...(preset0 ? Object.keys(preset0.params) : CUSTOM_OPTIONS),
-  ];
+  const known = [...COMMON_OPTIONS, ...(preset0 ? Object.keys(preset0.params) : CUSTOM_OPTIONS)];
   const hints: Record<string, string> = { ...HINTS };
   for (const option of CUSTOM_OPTIONS) {
     if (preset0) hints[option] = `"${option}" is an option of provider: "custom" only`;
