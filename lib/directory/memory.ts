@@ -55,8 +55,10 @@ function nonEmptyString(option: string, value: unknown): string {
 }
 
 /**
- * A directory over a fixed list of users. `identity.email` is only ever the verified address
- * (the verifiers leave it out otherwise), so an unverified e-mail claim finds nobody.
+ * A directory over a fixed list of users, snapshotted at construction (plain data: what
+ * `structuredClone` copies). Each lookup answers a fresh copy of the entry. `identity.email` is
+ * only ever the verified address (the verifiers leave it out otherwise), so an unverified e-mail
+ * claim finds nobody.
  *
  * @example
  * ```ts
@@ -85,8 +87,15 @@ export function memoryDirectory<U extends DirectoryUser>(
       throw new TypeError(`${FACTORY}: every entry must be an object`);
     }
   }
-  const byUsername = indexBy(entries, usernameKey, true);
-  const byEmail = indexBy(entries, emailKey, false);
+  // A snapshot: later changes to the caller's array or objects do not change who gets in.
+  let snapshot: U[];
+  try {
+    snapshot = structuredClone([...entries]);
+  } catch {
+    throw new TypeError(`${FACTORY}: entries must be plain data (no functions or class instances)`);
+  }
+  const byUsername = indexBy(snapshot, usernameKey, true);
+  const byEmail = indexBy(snapshot, emailKey, false);
 
   const lookup = (identity: Identity): U | null => {
     const username = identity.username ? foldName(identity.username) : undefined;
@@ -99,6 +108,12 @@ export function memoryDirectory<U extends DirectoryUser>(
     );
   };
   // `find(identity, req, ctx)`: the request and the context (its AbortSignal) are not needed
-  // for an in-memory lookup, which settles at once.
-  return { find: async (identity) => lookup(identity) };
+  // for an in-memory lookup, which settles at once. Each request gets its own copy of the entry:
+  // a handler changing `req.auth.user` (at any depth) never reaches another request.
+  return {
+    find: async (identity) => {
+      const entry = lookup(identity);
+      return entry === null ? null : structuredClone(entry);
+    },
+  };
 }

@@ -32,14 +32,14 @@ describe('memoryDirectory', () => {
     ['nobody', { username: 'ghost', email: 'ghost@example.com' }, null],
     ['no username and no e-mail', {}, null],
   ])('finds %s', async (_name, parts, expected) => {
-    expect(await directory.find(identity(parts), req)).toBe(expected);
+    expect(await directory.find(identity(parts), req)).toEqual(expected);
   });
 
   it('uses custom keys', async () => {
     const staff = [{ login: 'Ann', mail: 'ann@corp.test' }];
     const custom = memoryDirectory(staff, { usernameKey: 'login', emailKey: 'mail' });
-    expect(await custom.find(identity({ username: 'ann' }), req)).toBe(staff[0]);
-    expect(await custom.find(identity({ email: 'ANN@corp.test' }), req)).toBe(staff[0]);
+    expect(await custom.find(identity({ username: 'ann' }), req)).toEqual(staff[0]);
+    expect(await custom.find(identity({ email: 'ANN@corp.test' }), req)).toEqual(staff[0]);
     expect(await custom.find(identity({ username: 'admin' }), req)).toBeNull();
   });
 
@@ -54,18 +54,60 @@ describe('memoryDirectory', () => {
       { name: 'a', emailAddress: 'team@x.test' },
       { name: 'b', emailAddress: 'team@x.test' },
     ];
-    expect(await memoryDirectory(shared).find(identity({ email: 'team@x.test' }), req)).toBe(
+    expect(await memoryDirectory(shared).find(identity({ email: 'team@x.test' }), req)).toEqual(
       shared[0],
     );
   });
 
-  it('skips entries without the key and does not copy or change entries', async () => {
+  it('skips entries without the key and does not change entries', async () => {
     const entries = Object.freeze([
       Object.freeze({ displayName: 'no name' }),
       Object.freeze({ name: 'x' }),
     ]);
     const dir = memoryDirectory(entries);
-    expect(await dir.find(identity({ username: 'x' }), req)).toBe(entries[1]);
+    expect(await dir.find(identity({ username: 'x' }), req)).toEqual(entries[1]);
+  });
+
+  it('hands each request its own copy of the entry, at every depth', async () => {
+    const entries = [{ name: 'ann', groups: ['staff'], profile: { role: 'user' } }];
+    const dir = memoryDirectory(entries);
+    const first = (await dir.find(identity({ username: 'ann' }), req)) as (typeof entries)[0];
+    first.groups.push('admins');
+    first.profile.role = 'admin';
+    expect(await dir.find(identity({ username: 'ann' }), req)).toEqual({
+      name: 'ann',
+      groups: ['staff'],
+      profile: { role: 'user' },
+    });
+    expect(entries[0]?.groups).toEqual(['staff']);
+  });
+
+  it("snapshots its entries: later changes to the caller's objects change nothing", async () => {
+    const entries = [{ name: 'ann', emailAddress: 'ann@x.test' }];
+    const dir = memoryDirectory(entries);
+    (entries[0] as { name: string }).name = 'mallory';
+    entries.push({ name: 'eve', emailAddress: 'eve@x.test' });
+    expect(await dir.find(identity({ username: 'ann' }), req)).toEqual({
+      name: 'ann',
+      emailAddress: 'ann@x.test',
+    });
+    expect(await dir.find(identity({ username: 'eve' }), req)).toBeNull();
+  });
+
+  it('refuses entries that are not plain data', () => {
+    expect(() => memoryDirectory([{ name: 'ann', greet: () => 'hi' }])).toThrow(
+      'memoryDirectory: entries must be plain data',
+    );
+  });
+
+  it('accepts and ignores the request and the context', async () => {
+    const ctx = { signal: new AbortController().signal };
+    const find = memoryDirectory([{ name: 'ann' }]).find as (
+      identity: Identity,
+      req: Request,
+      ctx: unknown,
+    ) => Promise<unknown>;
+    expect(await find(identity({ username: 'ann' }), req, ctx)).toEqual({ name: 'ann' });
   });
 
   it.each<[string, unknown, unknown, string]>([
@@ -103,7 +145,7 @@ describe('adaptDirectory', () => {
     ['undefined means no user', async () => undefined, null],
     ['null means no user', () => null, null],
   ])('accepts %s', async (_name, directory, expected) => {
-    expect(await adaptDirectory(directory)(identity({}), req)).toBe(expected);
+    expect(await adaptDirectory(directory)(identity({}), req)).toEqual(expected);
   });
 
   it('passes the identity and the request to the lookup', async () => {
