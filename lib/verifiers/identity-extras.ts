@@ -10,22 +10,22 @@ const own = (claims: Claims, name: string): boolean =>
   Object.prototype.hasOwnProperty.call(claims, name);
 
 /**
- * What a source says about whether an address is verified: `true` for `true` / `"true"`, `false`
- * for `false` / `"false"`, `undefined` when it says nothing (absent, or any other value — `0`, `1`
- * and `"yes"` are not the boolean OIDC Core §5.1 defines).
+ * What a source says about whether an address is verified: `true` for `true` / `"true"`,
+ * `undefined` when it says nothing (the member is absent), `false` for anything else — `false`,
+ * `"false"`, and also `0`, `1` or `"yes"`, which are not the boolean OIDC Core §5.1 defines and
+ * so never vouch for an address.
  *
  * @example
  * ```ts
  * emailVerifiedFlag({ email_verified: 'true' }); // true
- * emailVerifiedFlag({ email_verified: 0 });      // undefined
+ * emailVerifiedFlag({ email_verified: 0 });      // false
+ * emailVerifiedFlag({});                         // undefined
  * ```
  */
 export function emailVerifiedFlag(claims: Claims, name = 'email_verified'): boolean | undefined {
-  if (!own(claims, name)) return undefined;
+  if (!own(claims, name) || claims[name] === undefined || claims[name] === null) return undefined;
   const value = claims[name];
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  return undefined;
+  return value === true || value === 'true';
 }
 
 /**
@@ -61,8 +61,10 @@ export function verifiedEmail(
 }
 
 /**
- * `cnf` → the confirmation methods bearer-guard can prove: `undefined` when absent or holding
- * neither `jkt` nor `x5t#S256`, `null` when `cnf` or one of those members has the wrong type.
+ * `cnf` → the confirmation methods bearer-guard can prove: `undefined` when absent (or empty),
+ * `null` when `cnf` or one of its members has the wrong type, `'unsupported'` when it names only
+ * methods bearer-guard cannot check (`kid`, `jwk`, `jku`…): such a token is bound to something,
+ * and must never be taken as a plain bearer token.
  *
  * @example
  * ```ts
@@ -70,7 +72,7 @@ export function verifiedEmail(
  * // { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' }
  * ```
  */
-export function readConfirmation(claims: Claims): Confirmation | undefined | null {
+export function readConfirmation(claims: Claims): Confirmation | undefined | null | 'unsupported' {
   if (!own(claims, 'cnf') || claims.cnf === undefined) return undefined;
   const cnf = claims.cnf;
   if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) return null;
@@ -85,9 +87,8 @@ export function readConfirmation(claims: Claims): Confirmation | undefined | nul
     if (typeof value !== 'string' || value === '') return null;
     confirmation[key] = value;
   }
-  return confirmation.jkt !== undefined || confirmation.x5tS256 !== undefined
-    ? confirmation
-    : undefined;
+  if (confirmation.jkt !== undefined || confirmation.x5tS256 !== undefined) return confirmation;
+  return Object.keys(record).length === 0 ? undefined : 'unsupported';
 }
 
 /**
@@ -106,7 +107,7 @@ export function readAcr(claims: Claims): string | undefined | null {
   return typeof claims.acr === 'string' ? claims.acr : null;
 }
 
-/** The extra Identity members read from claims, or `null` when one has the wrong type. */
+/** The extra Identity members read from claims. */
 export interface IdentityExtras {
   issuedAt?: number;
   confirmation?: Confirmation;
@@ -115,19 +116,26 @@ export interface IdentityExtras {
 }
 
 /**
- * `iat`, `cnf`, `acr` and `auth_time` at once: `null` when any of them has the wrong type.
+ * `iat`, `cnf`, `acr` and `auth_time` at once, or the reason they cannot be read: `claim_invalid`
+ * for a wrong type, `token_binding_unsupported` for a `cnf` naming only methods bearer-guard
+ * cannot prove.
  *
  * @example
  * ```ts
  * readIdentityExtras({ iat: 1700000000, acr: 'mfa' }); // { issuedAt: 1700000000, acr: 'mfa' }
  * ```
  */
-export function readIdentityExtras(claims: Claims): IdentityExtras | null {
+export function readIdentityExtras(
+  claims: Claims,
+): IdentityExtras | 'claim_invalid' | 'token_binding_unsupported' {
   const issuedAt = numericDate(claims, 'iat');
   const authTime = numericDate(claims, 'auth_time');
   const confirmation = readConfirmation(claims);
   const acr = readAcr(claims);
-  if (issuedAt === null || authTime === null || confirmation === null || acr === null) return null;
+  if (issuedAt === null || authTime === null || confirmation === null || acr === null) {
+    return 'claim_invalid';
+  }
+  if (confirmation === 'unsupported') return 'token_binding_unsupported';
   const extras: IdentityExtras = {};
   if (issuedAt !== undefined) extras.issuedAt = issuedAt;
   if (confirmation !== undefined) extras.confirmation = confirmation;

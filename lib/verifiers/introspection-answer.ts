@@ -63,8 +63,14 @@ export function identityFromAnswer(
     audienceRefusal(claims, config);
   if (refusal) return refusal;
   const extras = readIdentityExtras(claims);
-  if (extras === null) {
-    return { reason: 'claim_invalid', cause: 'iat, auth_time, acr or cnf has the wrong type' };
+  if (typeof extras === 'string') {
+    return {
+      reason: extras,
+      cause:
+        extras === 'claim_invalid'
+          ? 'iat, auth_time, acr or cnf has the wrong type'
+          : 'cnf names a confirmation method that cannot be proven here',
+    };
   }
 
   const identity = identityFromClaims(claims, {

@@ -81,7 +81,7 @@ function afterJwt(verdict: Verdict, config: ResolvedProviderOptions): Verdict {
   if (config.clientId && !(clientId && config.clientId.includes(clientId)))
     return { kind: 'reject', reason: 'client_mismatch' };
   const extras = readIdentityExtras(claims);
-  if (extras === null) return { kind: 'reject', reason: 'claim_invalid' };
+  if (typeof extras === 'string') return { kind: 'reject', reason: extras };
   const claimed = pick(claims, config.mapping.email);
   const email = verifiedEmail(
     typeof claimed === 'string' && claimed ? claimed : undefined,

@@ -248,10 +248,12 @@ describe('e-mail addresses in introspection answers', () => {
     await expectAccepted({ ...stranger, email_verified: 'true' });
   });
 
-  it('trusts an unflagged address with trustEmail, never one flagged false', async () => {
+  it('trusts an unflagged address with trustEmail, never one flagged false (or 0)', async () => {
     await expectAccepted(stranger, { trustEmail: true });
-    const { response } = await call({ ...stranger, email_verified: false }, { trustEmail: true });
-    expect(response.status).toBe(400);
+    for (const flag of [false, 'false', 0]) {
+      const { response } = await call({ ...stranger, email_verified: flag }, { trustEmail: true });
+      expect(response.status).toBe(400);
+    }
   });
 });
 
@@ -277,6 +279,13 @@ describe('what an introspection answer adds to the identity', () => {
         confirmation: { x5tS256: 'cert-thumbprint' },
       },
     });
+  });
+
+  it('refuses an answer bound by a method it cannot prove (cnf.kid): never a bearer token', async () => {
+    const { response, decision } = await call({ ...ANSWER, cnf: { kid: 'key-1' } });
+    expect(response.status).toBe(401);
+    expect(response.headers['www-authenticate']).toBe(INVALID_TOKEN);
+    expect(decision).toMatchObject({ outcome: 'reject', reason: 'token_binding_unsupported' });
   });
 
   it('refuses an answer with a malformed cnf (400)', async () => {
