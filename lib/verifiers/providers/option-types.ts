@@ -77,11 +77,18 @@ type PresetParams<R> = { [K in Exclude<keyof R, Defaulted<R>>]: string } & {
   [K in Defaulted<R>]?: string;
 };
 type NeedsBaseUrl<P> = P extends { origin: string } ? unknown : { baseUrl: string | URL };
+/** `oidc`: the audience decision is required; `cognito`: no `aud` to check, the client is required. */
+type AudienceRule<P> = P extends { jwt: { audience: 'required' } }
+  ? { expectedAudience: string | readonly string[] | false }
+  : P extends { jwt: { audience: 'none' } }
+    ? { expectedAudience?: never; clientId: string | readonly string[] | false }
+    : unknown;
 
 /** Options of one built-in preset: its own params (e.g. `domain`, `tenant`) plus the common ones. */
 export type PresetProviderOptions = {
   [N in PresetName]: { provider: N } & PresetParams<Param<(typeof PRESETS)[N]>> &
     NeedsBaseUrl<(typeof PRESETS)[N]> &
+    AudienceRule<(typeof PRESETS)[N]> &
     ProviderCommonOptions;
 }[PresetName];
 
