@@ -41,6 +41,7 @@ const introspection = () =>
     endpoint: `${upstream}/introspect`,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
+    audience: false,
   });
 
 function fullChain(): Verifier[] {
