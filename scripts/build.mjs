@@ -2,13 +2,17 @@
 // - dist/esm: native ES modules (tsc), loaded by `import`; jose comes from node_modules.
 // - dist/cjs: CommonJS (tsc), loaded by `require`. jose is ESM-only, and runtimes that cannot
 //   require() an ES module (Jest's CommonJS runtime, Node < 20.19) would fail on it, so it is
-//   bundled once into dist/cjs/vendor/jose.js (esbuild) and every `require("jose")` points there.
+//   bundled once into dist/cjs/vendor/jose/index.js (esbuild), with a copy of jose's own
+//   declarations and licence beside it, and every `require("jose")` and every type import of
+//   jose in dist/cjs points there: CommonJS declarations never import an ES module (which
+//   `moduleResolution: node16` refuses), and they describe exactly the copy that runs.
 //   The rest of lib/ stays one file per module: the main entry, /testing and /redis share one
 //   module graph (one copy of each module, one module state) under require, as under import.
 //   lru-cache, undici and express ship CommonJS and stay ordinary dependencies.
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -22,7 +26,7 @@ import { build } from 'esbuild';
 
 /** Packages dist/cjs may require at run time: each ships CommonJS. */
 const CJS_EXTERNALS = ['lru-cache', 'undici', 'express'];
-/** ESM-only packages bundled into dist/cjs/vendor/<name>.js. */
+/** ESM-only packages bundled into dist/cjs/vendor/<name>/index.js, with their declarations. */
 const BUNDLED = ['jose'];
 
 const tsc = (project) =>
@@ -53,11 +57,25 @@ for (const name of BUNDLED) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile: `dist/cjs/vendor/${name}.js`,
+    outfile: `dist/cjs/vendor/${name}/index.js`,
     legalComments: 'inline',
     logLevel: 'warning',
   });
+  const source = join('node_modules', name);
+  const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
+  cpSync(join(source, dirname(manifest.types)), `dist/cjs/vendor/${name}`, { recursive: true });
+  for (const file of readdirSync(source).filter((f) => /^licen[cs]e/i.test(f)))
+    cpSync(join(source, file), `dist/cjs/vendor/${name}/${file}`);
+  writeFileSync(
+    `dist/cjs/vendor/${name}/VERSION`,
+    `${name}@${manifest.version}, bundled for the CommonJS build of bearer-guard\n`,
+  );
 }
+
+const vendorPath = (file, name) => {
+  const target = relative(dirname(file), `dist/cjs/vendor/${name}/index.js`);
+  return target.startsWith('.') ? target : `./${target}`;
+};
 
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const stray = [];
@@ -65,17 +83,23 @@ for (const file of walk('dist/cjs').filter((f) => f.endsWith('.js'))) {
   if (file.startsWith(join('dist/cjs/vendor'))) continue;
   const source = readFileSync(file, 'utf8');
   const rewritten = source.replace(/require\("([^"]+)"\)/g, (whole, spec) => {
-    if (BUNDLED.includes(spec)) {
-      let target = relative(dirname(file), `dist/cjs/vendor/${spec}.js`);
-      if (!target.startsWith('.')) target = `./${target}`;
-      return `require("${target}")`;
-    }
+    if (BUNDLED.includes(spec)) return `require("${vendorPath(file, spec)}")`;
     const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
     if (!spec.startsWith('.') && !builtins.has(spec) && !CJS_EXTERNALS.includes(pkg)) {
       stray.push(`${file}: require("${spec}")`);
     }
     return whole;
   });
+  if (rewritten !== source) writeFileSync(file, rewritten);
+}
+for (const file of walk('dist/cjs').filter((f) => f.endsWith('.d.ts'))) {
+  if (file.startsWith(join('dist/cjs/vendor'))) continue;
+  const source = readFileSync(file, 'utf8');
+  const rewritten = source.replace(
+    /(from |import\()(['"])([^'"]+)\2/g,
+    (whole, lead, quote, spec) =>
+      BUNDLED.includes(spec) ? `${lead}${quote}${vendorPath(file, spec)}${quote}` : whole,
+  );
   if (rewritten !== source) writeFileSync(file, rewritten);
 }
 if (stray.length > 0) {
@@ -93,11 +117,23 @@ const collect = (value) => {
 };
 collect(pkg.exports);
 collect(pkg.bin);
-collect([pkg.main, pkg.types, pkg.typesVersions]);
+collect([pkg.main, pkg.types]);
 const missing = [...new Set(targets)].filter(
   (target) => target.startsWith('./dist/') && !existsSync(target),
 );
-if (missing.length > 0) throw new Error(`package.json names files the build did not produce: ${missing.join(', ')}`);
+if (missing.length > 0)
+  throw new Error(`package.json names files the build did not produce: ${missing.join(', ')}`);
+
+// `moduleResolution: node` (node10) ignores "exports": each subpath needs a "typesVersions" entry.
+const typed = pkg.typesVersions?.['*'] ?? {};
+const untyped = Object.keys(pkg.exports)
+  .filter((key) => key !== '.' && key !== './package.json')
+  .filter((key) => !typed[key.slice(2)]);
+if (untyped.length > 0) {
+  throw new Error(
+    `package.json "typesVersions" lacks ${untyped.map((k) => `"${k.slice(2)}": ["./dist/cjs/${k.slice(2)}/index.d.ts"]`).join(', ')}`,
+  );
+}
 
 // The `bearer-guard` command (package.json "bin") runs the ESM build; npm links it on install,
 // and the mode lets it run straight from a checkout too.
