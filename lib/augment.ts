@@ -29,7 +29,7 @@ export type RegisteredUser = Register extends { user: infer U extends DirectoryU
   : DirectoryUser;
 
 /** `Register['claims']` when the application registered them, else a JSON object. */
-export type RegisteredClaims = Register extends { claims: infer C extends Claims } ? C : Claims;
+export type RegisteredClaims = Register extends { claims: infer C extends object } ? C : Claims;
 
 /** The type of `req.auth` on a route that `bearerAuth` protects. */
 export type RequestAuth = AuthResult<RegisteredUser, RegisteredClaims>;

@@ -126,7 +126,7 @@ export type DirectoryLookup<U extends DirectoryUser = DirectoryUser> = (
 ) => Promise<U | null | undefined> | U | null | undefined;
 
 /** What `bearerAuth` puts on `req.auth` after a token is accepted. */
-export interface AuthResult<U extends DirectoryUser = DirectoryUser, C extends Claims = Claims> {
+export interface AuthResult<U extends DirectoryUser = DirectoryUser, C extends object = Claims> {
   /** The bearer token itself. Never log it. */
   token: string;
   /** The directory entry. */

@@ -319,7 +319,7 @@ ${redis ? "import * as redis from 'bearer-guard/redis';\nexport const adapters: 
 ${beside ? "import { auth as jwtBearer, requiredScopes } from 'express-oauth2-jwt-bearer';" : ''}
 
 interface Employee { name: string; emailAddress: string; team: string }
-interface EmployeeClaims { sub: string; roles?: string[]; [claim: string]: unknown }
+interface EmployeeClaims { sub: string; roles?: string[] }
 declare module 'bearer-guard' {
   interface Register { user: Employee; claims: EmployeeClaims }
 }
