@@ -5,6 +5,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BearerAuthError, insufficientScope } from './errors.js';
 import { renderError } from './respond.js';
+import { getRequestAuth } from './request-auth.js';
 import { requestState, type RequestState } from './request-state.js';
 import type { AuthResult, Claims } from './types.js';
 import { isObject } from './util/json.js';
@@ -60,8 +61,9 @@ function guard(
       }
       return send(req, res, new BearerAuthError('guard_without_auth'), FALLBACK);
     }
-    if (!req.auth) return send(req, res, new BearerAuthError('token_missing'), state);
-    const refusal = await check(req.auth);
+    const auth = getRequestAuth(req);
+    if (!auth) return send(req, res, new BearerAuthError('token_missing'), state);
+    const refusal = await check(auth);
     if (refusal) return send(req, res, refusal, state);
     return next();
   };

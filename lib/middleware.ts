@@ -17,6 +17,7 @@ import { renderError } from './respond.js';
 import { markRequest, type RequestState } from './request-state.js';
 import type { Decision, Identity, VerifyContext } from './types.js';
 import './augment.js';
+import { setRequestAuth } from './request-auth.js';
 
 const NO_HEADERS: readonly string[] = Object.freeze([]);
 
@@ -149,14 +150,14 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
     user: object,
     started: number,
   ) => {
-    req.auth = {
+    setRequestAuth(req, {
       token,
       user,
       identity,
       scopes: identity.scopes,
       claims: identity.claims,
       binding: 'bearer',
-    };
+    });
     if (onDecision) {
       report({
         outcome: 'accept',
