@@ -5,6 +5,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BearerAuthError, insufficientScope } from './errors.js';
 import { attachRendering, renderError, writeResponse } from './respond.js';
+import { getRequestAuth } from './request-auth.js';
 import { requestState, type RequestState } from './request-state.js';
 import { performance } from 'node:perf_hooks';
 import type { AuthResult, Claims, Decision } from './types.js';
@@ -33,7 +34,8 @@ function send(
   state: RequestState,
   started: number,
 ): void {
-  if (!err.scheme && req.auth?.binding === 'dpop') {
+  const auth = getRequestAuth(req);
+  if (!err.scheme && auth?.binding === 'dpop') {
     err = new BearerAuthError(err.reason, {
       cause: err.cause,
       scopes: err.scopes,
@@ -51,10 +53,10 @@ function send(
     status: rendered.status,
     durationMs: performance.now() - started,
   };
-  if (req.auth) {
-    decision.verifier = req.auth.identity.verifier;
-    decision.subject = req.auth.identity.subject;
-    decision.binding = req.auth.binding;
+  if (auth) {
+    decision.verifier = auth.identity.verifier;
+    decision.subject = auth.identity.subject;
+    decision.binding = auth.binding;
   }
   if (err.cause !== undefined) decision.cause = err.cause;
   state.report(decision, req);
@@ -103,9 +105,9 @@ function guard(
       }
       return send(req, res, next, new BearerAuthError('guard_without_auth'), FALLBACK, started);
     }
-    if (!req.auth)
-      return send(req, res, next, new BearerAuthError('token_missing'), state, started);
-    const refusal = await check(req.auth);
+    const auth = getRequestAuth(req);
+    if (!auth) return send(req, res, next, new BearerAuthError('token_missing'), state, started);
+    const refusal = await check(auth);
     if (refusal) return send(req, res, next, refusal, state, started);
     return next();
   };

@@ -3,6 +3,8 @@
  */
 import './augment.js';
 
+export type { Register, RegisteredClaims, RegisteredUser, RequestAuth } from './augment.js';
+
 export { bearerAuth } from './middleware.js';
 export { BEARER_AUTH_DEFAULTS } from './options.js';
 export type { BearerAuthOptions } from './options.js';

@@ -21,6 +21,7 @@ import { markRequest, type RequestState } from './request-state.js';
 import type { AuthScheme, Binding, Decision, Identity, VerifyContext } from './types.js';
 import { copyIdentity } from './util/copy.js';
 import './augment.js';
+import { setRequestAuth } from './request-auth.js';
 
 const NO_HEADERS: readonly string[] = Object.freeze([]);
 
@@ -175,14 +176,14 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
     binding: Binding,
     started: number,
   ): void => {
-    req.auth = {
+    setRequestAuth(req, {
       token,
       user,
       identity,
       scopes: identity.scopes,
       claims: identity.claims,
       binding,
-    };
+    });
     if (observed()) {
       report(
         {
