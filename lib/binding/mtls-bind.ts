@@ -1,0 +1,55 @@
+/**
+ * The certificate half of the bind stage (RFC 8705 §3): a token whose `cnf` holds `x5t#S256` is
+ * accepted only when the request's client certificate has that thumbprint. Runs after the chain
+ * (its verdicts are cached per token; certificates change per connection).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { ReasonCode } from '../reasons.js';
+import type { Identity } from '../types.js';
+import { safeEqual } from '../util/hash.js';
+import type { ResolvedMtlsOptions } from './mtls-options.js';
+
+/** What the certificate check decided. */
+export type CertificateBinding =
+  /** The token is certificate-bound and the request presents that certificate. */
+  | { kind: 'proven' }
+  /** The token is not certificate-bound, and that is allowed. */
+  | { kind: 'unbound' }
+  /** The token is bound to a certificate this request does not prove, or must be bound and is not. */
+  | { kind: 'refused'; reason: ReasonCode; cause?: string }
+  /** The application's certificate function threw. */
+  | { kind: 'error'; reason: ReasonCode; cause: unknown };
+
+const UNBOUND: CertificateBinding = Object.freeze({ kind: 'unbound' });
+const PROVEN: CertificateBinding = Object.freeze({ kind: 'proven' });
+
+/**
+ * Compares the token's `cnf.x5t#S256` with the thumbprint of the request's certificate, in
+ * constant time. The certificate is only looked at when the token is bound to one.
+ *
+ * @example
+ * ```ts
+ * const result = bindCertificate(identity, req, mtls);
+ * if (result.kind === 'refused') throw new BearerAuthError(result.reason);
+ * ```
+ */
+export function bindCertificate(
+  identity: Identity,
+  req: IncomingMessage,
+  mtls: ResolvedMtlsOptions,
+): CertificateBinding {
+  const expected = identity.confirmation?.x5tS256;
+  if (expected === undefined) {
+    return mtls.required ? { kind: 'refused', reason: 'certificate_binding_required' } : UNBOUND;
+  }
+  const presented = mtls.certificate(req);
+  if (presented.kind === 'error') {
+    return { kind: 'error', reason: 'verifier_error', cause: presented.cause };
+  }
+  if (presented.kind === 'missing') {
+    return { kind: 'refused', reason: 'certificate_missing', cause: presented.why };
+  }
+  return safeEqual(presented.thumbprint, expected)
+    ? PROVEN
+    : { kind: 'refused', reason: 'certificate_mismatch' };
+}
