@@ -121,7 +121,8 @@ export function normalizeMtlsOptions(
   const { certificate } = options as { certificate: unknown };
   let source: CertificateSource;
   if (certificate === 'socket') source = socketSource();
-  else if (typeof certificate === 'function') source = functionSource(certificate as CertificateFinder);
+  else if (typeof certificate === 'function')
+    source = functionSource(certificate as CertificateFinder);
   else if (typeof certificate === 'object' && certificate !== null && !Array.isArray(certificate)) {
     source = forwarded(certificate as ForwardedCertificateOptions);
   } else {

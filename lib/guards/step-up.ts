@@ -58,7 +58,9 @@ export function normalizeAuthenticationRequirement(
     }
     for (const value of list) {
       if (typeof value !== 'string' || !ACR_VALUE.test(value)) {
-        fail(`"acr" option: ${JSON.stringify(value)} is not a valid acr value (visible ASCII, no spaces or quotes)`);
+        fail(
+          `"acr" option: ${JSON.stringify(value)} is not a valid acr value (visible ASCII, no spaces or quotes)`,
+        );
       }
     }
     acr = Object.freeze([...new Set(list as string[])]);

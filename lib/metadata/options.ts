@@ -141,7 +141,9 @@ export function normalizeResourceMetadataOptions(
 ): ResolvedResourceMetadataOptions | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError('bearerAuth: "resourceMetadata" option must be an object ({ resource, … })');
+    throw new TypeError(
+      'bearerAuth: "resourceMetadata" option must be an object ({ resource, … })',
+    );
   }
   checkKnownOptions('bearerAuth: "resourceMetadata"', options, KNOWN_KEYS, HINTS);
   const resourceUrl = checkResource(options.resource);
