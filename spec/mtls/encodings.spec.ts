@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { certificateThumbprint } from '../../lib/binding/mtls-thumbprint.js';
 import {
   decodeCertificateHeader,

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { bindCertificate } from '../../lib/binding/mtls-bind.js';

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { trustedProxyCheck } from '../../lib/binding/mtls-proxies.js';
 
 describe('trustedProxyCheck', () => {

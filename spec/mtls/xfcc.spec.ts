@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { decodeXfcc, parseXfcc } from '../../lib/binding/mtls-xfcc.js';
 import { CLIENT_A, CLIENT_B } from './certificates.js';
 
