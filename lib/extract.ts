@@ -16,6 +16,9 @@ const BEARER_SCHEME = /^bearer(?:\s|$)/i;
 /** Where a token may be sent (RFC 6750 §2.1, §2.2, §2.3). */
 export type TokenLocation = 'header' | 'body' | 'query';
 
+/** Where a token was found: an RFC 6750 location, or one of the application's readers. */
+export type FoundLocation = TokenLocation | 'custom';
+
 /** The parts of a request extraction reads. */
 export interface TokenSources {
   /** The `Authorization` header values, one per header line. */
@@ -28,17 +31,19 @@ export interface TokenSources {
   method: string;
   /** `true` when the body is `application/x-www-form-urlencoded` (RFC 6750 §2.2). */
   formEncoded: boolean;
+  /** What each of the application's token readers returned (`undefined`: nothing there). */
+  custom?: readonly unknown[];
 }
 
 /** The outcome of extraction. */
 export type Extraction =
   | { kind: 'none' }
-  | { kind: 'token'; token: string; location: TokenLocation }
+  | { kind: 'token'; token: string; location: FoundLocation; scheme: 'bearer' }
   | { kind: 'error'; reason: ReasonCode };
 
 interface Found {
   token: string;
-  location: TokenLocation;
+  location: FoundLocation;
 }
 
 function fromHeader(values: readonly string[], maxLength: number): Found | ReasonCode | undefined {
@@ -54,7 +59,7 @@ function fromHeader(values: readonly string[], maxLength: number): Found | Reaso
 
 function fromParameter(
   value: unknown,
-  location: TokenLocation,
+  location: FoundLocation,
   maxLength: number,
 ): Found | ReasonCode | undefined {
   if (value === undefined) return undefined;
@@ -72,7 +77,7 @@ function fromParameter(
  * const sources = { authorization: ['Bearer abc'], query: undefined, body: undefined,
  *   method: 'GET', formEncoded: false };
  * extractToken(sources, new Set(['header']), 8192);
- * // { kind: 'token', token: 'abc', location: 'header' }
+ * // { kind: 'token', token: 'abc', location: 'header', scheme: 'bearer' }
  * ```
  */
 export function extractToken(
@@ -88,6 +93,9 @@ export function extractToken(
       : undefined,
     locations.has('query') ? fromParameter(sources.query, 'query', maxLength) : undefined,
   ];
+  for (const value of sources.custom ?? []) {
+    candidates.push(fromParameter(value, 'custom', maxLength));
+  }
   for (const candidate of candidates) {
     if (candidate === undefined) continue;
     if (typeof candidate === 'string') return { kind: 'error', reason: candidate };
@@ -95,5 +103,5 @@ export function extractToken(
   }
   if (found.length > 1) return { kind: 'error', reason: 'token_multiple_locations' };
   const only = found[0];
-  return only ? { kind: 'token', ...only } : { kind: 'none' };
+  return only ? { kind: 'token', ...only, scheme: 'bearer' } : { kind: 'none' };
 }
