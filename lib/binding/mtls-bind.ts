@@ -3,11 +3,10 @@
  * accepted only when the request's client certificate has that thumbprint. Runs after the chain
  * (its verdicts are cached per token; certificates change per connection).
  */
-import type { IncomingMessage } from 'node:http';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity } from '../types.js';
 import { safeEqual } from '../util/hash.js';
-import type { ResolvedMtlsOptions } from './mtls-options.js';
+import type { CertificateLookup } from './mtls-source.js';
 
 /** What the certificate check decided. */
 export type CertificateBinding =
@@ -22,6 +21,10 @@ export type CertificateBinding =
 
 const UNBOUND: CertificateBinding = Object.freeze({ kind: 'unbound' });
 const PROVEN: CertificateBinding = Object.freeze({ kind: 'proven' });
+const NO_SOURCE: CertificateLookup = Object.freeze({
+  kind: 'missing',
+  why: 'no certificate source',
+});
 
 /**
  * Compares the token's `cnf.x5t#S256` with the thumbprint of the request's certificate, in
@@ -29,20 +32,20 @@ const PROVEN: CertificateBinding = Object.freeze({ kind: 'proven' });
  *
  * @example
  * ```ts
- * const result = bindCertificate(identity, req, mtls);
+ * const result = bindCertificate(identity, mtls.required, () => mtls.certificate(req));
  * if (result.kind === 'refused') throw new BearerAuthError(result.reason);
  * ```
  */
 export function bindCertificate(
   identity: Identity,
-  req: IncomingMessage,
-  mtls: ResolvedMtlsOptions,
+  required: boolean,
+  certificate: (() => CertificateLookup) | undefined,
 ): CertificateBinding {
   const expected = identity.confirmation?.x5tS256;
   if (expected === undefined) {
-    return mtls.required ? { kind: 'refused', reason: 'certificate_binding_required' } : UNBOUND;
+    return required ? { kind: 'refused', reason: 'certificate_binding_required' } : UNBOUND;
   }
-  const presented = mtls.certificate(req);
+  const presented: CertificateLookup = certificate ? certificate() : NO_SOURCE;
   if (presented.kind === 'error') {
     return { kind: 'error', reason: 'verifier_error', cause: presented.cause };
   }

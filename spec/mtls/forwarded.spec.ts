@@ -11,11 +11,11 @@ import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 import { seed } from '../helpers/app.js';
 import { CLIENT_A, CLIENT_B, type TestCertificate } from './certificates.js';
-import { client, startApi, whoami, type MtlsApi } from './harness.js';
+import { client, readingCnf, startApi, whoami, type MtlsApi } from './harness.js';
 
 const key = testKey('RS256');
 const verifiers = () => [
-  jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE }),
+  readingCnf(jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE })),
 ];
 const boundTo = (cert: TestCertificate) =>
   mintJwt({ claims: { cnf: { 'x5t#S256': cert.thumbprint } } });
@@ -35,7 +35,7 @@ const ENCODINGS: Array<{
   },
   {
     name: 'xfcc',
-    certificate: { encoding: 'xfcc', trustedProxies: ['127.0.0.0/30'] },
+    certificate: { encoding: 'xfcc', trustedProxies: ['127.0.0.0/31'] },
     header: 'x-forwarded-client-cert',
     encode: (c) =>
       `By=spiffe://cluster.local/ns/default/sa/api;Hash=0a1b;Cert="${encodeURIComponent(c.pem)}";Subject="CN=bearer-guard test,O=x";URI=spiffe://cluster.local/ns/default/sa/client`,

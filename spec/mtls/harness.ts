@@ -9,12 +9,13 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { Agent, request } from 'undici';
+import { Agent, Client, request, type Dispatcher } from 'undici';
 import {
   bearerAuth,
   memoryDirectory,
   type BearerAuthOptions,
   type Decision,
+  type Verifier,
 } from '../../lib/index.js';
 import { USERS } from '../helpers/users.js';
 import { SERVER, type TestCertificate } from './certificates.js';
@@ -95,18 +96,26 @@ export async function startApi(
   };
 }
 
-/** An undici client: over TLS trusting the test server, presenting `certificate` if given. */
+/** An undici agent: over TLS trusting the test server, presenting `certificate` if given. */
 export function client(
   options: { certificate?: TestCertificate; localAddress?: string } = {},
 ): Agent {
   return new Agent({
+    // The source address of every connection: 127.0.0.2 is a loopback peer that is not trusted.
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     connect: {
       ca: SERVER.pem,
       ...(options.certificate
         ? { cert: options.certificate.pem, key: options.certificate.key }
         : {}),
-      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     },
+  });
+}
+
+/** One keep-alive connection to `api` presenting `certificate`. */
+export function connection(api: MtlsApi, certificate: TestCertificate): Client {
+  return new Client(api.url, {
+    connect: { ca: SERVER.pem, cert: certificate.pem, key: certificate.key },
   });
 }
 
@@ -119,7 +128,7 @@ export interface Answer {
 /** `GET /api/whoami` with the token (and extra header lines, repeated names allowed). */
 export async function whoami(
   api: MtlsApi,
-  dispatcher: Agent,
+  dispatcher: Dispatcher,
   token: string,
   extra: string[] = [],
   init: { reset?: boolean } = {},
@@ -134,5 +143,34 @@ export async function whoami(
     status: res.statusCode,
     challenge: Array.isArray(challenge) ? challenge.join(', ') : challenge,
     body: (await res.body.json()) as Record<string, unknown>,
+  };
+}
+
+/**
+ * Fills `identity.confirmation.x5tS256` from the token's `cnf` claim when the wrapped verifier
+ * did not (verifiers read `cnf` themselves once they map it; until then this stands in for that
+ * one mapping step, and changes nothing for a verifier that already does it).
+ */
+export function readingCnf(verifier: Verifier): Verifier {
+  return {
+    name: verifier.name,
+    async verify(token, ctx) {
+      const verdict = await verifier.verify(token, ctx);
+      if (verdict.kind !== 'accept' || verdict.identity.confirmation) return verdict;
+      const cnf = verdict.identity.claims.cnf as Record<string, unknown> | undefined;
+      const x5t = cnf?.['x5t#S256'];
+      const jkt = cnf?.jkt;
+      if (typeof x5t !== 'string' && typeof jkt !== 'string') return verdict;
+      return {
+        kind: 'accept',
+        identity: {
+          ...verdict.identity,
+          confirmation: {
+            ...(typeof x5t === 'string' ? { x5tS256: x5t } : {}),
+            ...(typeof jkt === 'string' ? { jkt } : {}),
+          },
+        },
+      };
+    },
   };
 }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { bindCertificate } from '../../lib/binding/mtls-bind.js';
-import { normalizeMtlsOptions, type MtlsOptions } from '../../lib/binding/mtls-options.js';
+import { bindCertificate as bindWith } from '../../lib/binding/mtls-bind.js';
+import {
+  normalizeMtlsOptions,
+  type MtlsOptions,
+  type ResolvedMtlsOptions,
+} from '../../lib/binding/mtls-options.js';
 import type { Identity } from '../../lib/types.js';
 import { CLIENT_A, CLIENT_B } from './certificates.js';
 
@@ -19,6 +23,10 @@ function fakeRequest(remoteAddress: string, lines: Array<[string, string]> = [])
     rawHeaders: lines.flat(),
   } as unknown as IncomingMessage;
 }
+
+/** The bind stage's call: the certificate is looked up lazily, through the resolved source. */
+const bindCertificate = (id: Identity, req: IncomingMessage, mtls: ResolvedMtlsOptions) =>
+  bindWith(id, mtls.required, () => mtls.certificate(req));
 
 const identity = (x5tS256?: string, jkt?: string): Identity => ({
   subject: 'u1',

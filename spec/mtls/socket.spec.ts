@@ -4,24 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
  * TLS connection presenting that certificate, refused with another or none; resumed TLS sessions
  * keep the certificate.
  */
-import type { Agent } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { jwtVerifier, MESSAGES } from '../../lib/index.js';
 import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 import { seed } from '../helpers/app.js';
 import { CLIENT_A, CLIENT_B } from './certificates.js';
-import { client, startApi, whoami, type MtlsApi } from './harness.js';
+import { client, connection, readingCnf, startApi, whoami, type MtlsApi } from './harness.js';
 
 const key = testKey('RS256');
 const verifiers = () => [
-  jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE }),
+  readingCnf(jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE })),
 ];
 const boundTo = (thumbprint: string) => mintJwt({ claims: { cnf: { 'x5t#S256': thumbprint } } });
 const NOT_PROVEN = seed(MESSAGES.bindingNotProven);
 
 describe("mtls: { certificate: 'socket' }", () => {
   let api: MtlsApi;
-  const agents: Agent[] = [];
+  const agents: Dispatcher[] = [];
   const agent = (certificate?: typeof CLIENT_A) => {
     const a = client(certificate ? { certificate } : {});
     agents.push(a);
@@ -75,7 +75,8 @@ describe("mtls: { certificate: 'socket' }", () => {
 
   it('reads the certificate once per TLS connection', async () => {
     const before = api.peerCertificateCalls.length;
-    const a = agent(CLIENT_A);
+    const a = connection(api, CLIENT_A);
+    agents.push(a);
     const token = await boundTo(CLIENT_A.thumbprint);
     for (let i = 0; i < 3; i++) {
       expect(await whoami(api, a, token)).toMatchObject({ status: 200, body: { binding: 'mtls' } });
