@@ -50,6 +50,7 @@ describe("mtls: { certificate: 'socket' }", () => {
     expect(api.decisions.at(-1)).toMatchObject({
       outcome: 'reject',
       reason: 'certificate_mismatch',
+      binding: 'mtls',
     });
   });
 
@@ -168,5 +169,65 @@ describe.each(['TLSv1.2', 'TLSv1.3'] as const)('a resumed %s session', (maxVersi
       await a.close();
       await api.close();
     }
+  });
+});
+
+describe('mtls: { certificate: (req) => … }', () => {
+  it("uses the application's certificate; a function that throws answers 503, never 401", async () => {
+    let broken = false;
+    const api = await startApi({
+      verifiers: verifiers(),
+      mtls: {
+        certificate: (req) => {
+          if (broken) throw new Error('certificate store down');
+          return (req.socket as import('node:tls').TLSSocket).getPeerCertificate().raw;
+        },
+      },
+      retryAfterSeconds: 9,
+    });
+    const a = client({ certificate: CLIENT_A });
+    const token = await boundTo(CLIENT_A.thumbprint);
+    try {
+      expect(await whoami(api, a, token)).toMatchObject({
+        status: 200,
+        body: { binding: 'mtls' },
+      });
+      broken = true;
+      const answer = await whoami(api, a, token);
+      expect(answer.status).toBe(503);
+      expect(answer.challenge).toBeUndefined();
+      expect(api.decisions.at(-1)).toMatchObject({
+        outcome: 'error',
+        reason: 'verifier_error',
+        binding: 'mtls',
+        cause: expect.objectContaining({ message: 'certificate store down' }),
+      });
+      // An unbound token never asks for the certificate.
+      expect((await whoami(api, a, await mintJwt())).status).toBe(200);
+    } finally {
+      await a.close();
+      await api.close();
+    }
+  });
+});
+
+describe('bearerAuth options', () => {
+  it.each<[Record<string, unknown>, RegExp]>([
+    [
+      { mtls: { certificate: 'socket', requried: true } },
+      /bearerAuth: "mtls": unknown option "requried"/,
+    ],
+    [{ mtls: { certificate: { encoding: 'xfcc', trustedProxies: ['x'] } } }, /trustedProxies/],
+    [{ resourceMetadata: { resource: 'http://api.example.com' } }, /"resourceMetadata.resource"/],
+    [{ resourceMetadata: { resourse: 'https://api.example.com' } }, /unknown option "resourse"/],
+    [
+      { resourceMetdata: { resource: 'https://api.example.com' } },
+      /unknown option "resourceMetdata" \(did you mean "resourceMetadata"\?\)/,
+    ],
+  ])('%j throws a TypeError at construction', async (options, message) => {
+    const build = () =>
+      startApi({ verifiers: verifiers(), ...(options as object) }, { tls: false });
+    await expect(build()).rejects.toThrow(TypeError);
+    await expect(build()).rejects.toThrow(message);
   });
 });
