@@ -171,13 +171,42 @@ export type ClaimsRequirement =
   | ((claims: Claims, auth: AuthResult) => boolean | Promise<boolean>);
 
 /**
- * Lets the request through when the token's claims satisfy `requirement`: every value of an
- * object must equal the claim of that name (deeply), or a predicate must return `true`. A
- * predicate that throws refuses the request.
+ * The claim a requirement key names: the claim of that exact name, or else, for a key with dots
+ * (`realm_access.roles`), the value at that path of nested objects. `undefined` when absent.
+ */
+function claimAt(claims: Claims, key: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(claims, key)) return claims[key];
+  if (!key.includes('.')) return undefined;
+  let current: unknown = claims;
+  for (const part of key.split('.')) {
+    if (!isObject(current) || !Object.prototype.hasOwnProperty.call(current, part)) {
+      return undefined;
+    }
+    current = current[part];
+  }
+  return current;
+}
+
+/** A scalar expected value matches an equal claim or an array claim containing it. */
+function claimMatches(claim: unknown, expected: unknown): boolean {
+  if (claim === undefined) return false;
+  if (typeof expected !== 'object' || expected === null) {
+    return Array.isArray(claim) ? claim.some((v) => v === expected) : claim === expected;
+  }
+  return sameJson(claim, expected);
+}
+
+/**
+ * Lets the request through when the token's claims satisfy `requirement`, or a predicate
+ * returns `true` (a predicate that throws refuses the request). In the object form each key
+ * names a claim (or, with dots, a nested one: `'realm_access.roles'`); a scalar expected value
+ * matches an equal claim or an array claim containing it (Entra `roles`, `cognito:groups`); an
+ * array or object expected value must be deeply equal.
  *
  * @example
  * ```ts
- * app.get('/admin', requireClaims({ tenant: 'acme' }), handler);
+ * app.get('/admin', requireClaims({ tenant: 'acme', roles: 'Admin' }), handler);
+ * app.get('/realm', requireClaims({ 'realm_access.roles': 'admin' }), handler);
  * app.get('/own', requireClaims((claims) => claims.email_verified === true), handler);
  * ```
  */
@@ -213,11 +242,7 @@ export function requireClaims(requirement: ClaimsRequirement): RequestHandler {
   }
   const names = Object.keys(expected);
   return guard('requireClaims', (auth) =>
-    names.every(
-      (name) =>
-        Object.prototype.hasOwnProperty.call(auth.claims, name) &&
-        sameJson(auth.claims[name], expected[name]),
-    )
+    names.every((name) => claimMatches(claimAt(auth.claims, name), expected[name]))
       ? undefined
       : new BearerAuthError('claims_mismatch'),
   );
