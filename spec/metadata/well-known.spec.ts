@@ -4,6 +4,7 @@
  * every challenge points at it, and no `Host` header changes any of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import connect from 'connect';
 import express, { type Express } from 'express';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -206,5 +207,40 @@ describe('auth.wellKnown without resourceMetadata', () => {
     await request(app).get('/.well-known/oauth-protected-resource').expect(404);
     const none = await request(app).get('/rest/api/2/myself').expect(401);
     expect(none.headers['www-authenticate']).not.toContain('resource_metadata');
+  });
+});
+
+describe('auth.wellKnown on connect (Node response API only)', () => {
+  it('serves the document and passes other requests on', async () => {
+    const auth = bearerAuth({
+      verifiers: [jwt()],
+      directory: memoryDirectory(USERS),
+      resourceMetadata: { resource: 'https://api.example.com/v1' },
+    });
+    const app = connect();
+    app.use(auth.wellKnown as unknown as connect.NextHandleFunction);
+    app.use((_req: unknown, res: import('node:http').ServerResponse) => {
+      res.statusCode = 404;
+      res.end('next');
+    });
+    const server = createServer(app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ok = await fetch(`${base}/.well-known/oauth-protected-resource/v1?x=1`);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('content-type')).toBe('application/json');
+      expect(await ok.json()).toEqual({
+        resource: 'https://api.example.com/v1',
+        authorization_servers: [ISSUER],
+        bearer_methods_supported: ['header'],
+      });
+      const other = await fetch(`${base}/.well-known/oauth-protected-resource`);
+      expect(other.status).toBe(404);
+      expect(await other.text()).toBe('next');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
