@@ -7,6 +7,8 @@ import express from 'express';
 import request from 'supertest';
 import {
   bearerAuth,
+  jwtVerifier,
+  memoryDirectory,
   MESSAGES,
   requireAuthentication,
   type BearerAuthOptions,
@@ -18,6 +20,9 @@ import {
   normalizeAuthenticationRequirement,
   satisfiesAuthentication,
 } from '../../lib/guards/step-up.js';
+import { testKey } from '../helpers/keys.js';
+import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
+import { USERS } from '../helpers/users.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -172,5 +177,35 @@ describe('requireAuthentication options', () => {
     expect(satisfiesAuthentication({ ...base, acr: 'mfa', authTime: NaN }, both, t)).toBe(false);
     expect(satisfiesAuthentication({ ...base, acr: 'mfa', authTime: t + 60 }, both, t)).toBe(true);
     expect(satisfiesAuthentication({ ...base, acr: 'mfa', authTime: t + 61 }, both, t)).toBe(false);
+  });
+});
+
+describe('requireAuthentication with JWTs (acr / auth_time read by jwtVerifier)', () => {
+  const key = testKey('RS256');
+  const a = express();
+  a.use(
+    '/api',
+    bearerAuth({
+      verifiers: [jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE })],
+      directory: memoryDirectory(USERS),
+    }),
+  );
+  a.get('/api/admin', requireAuthentication({ acr: 'mfa', maxAgeSeconds: 300 }), (_q, r) =>
+    r.json({ ok: true }),
+  );
+
+  it.each([
+    [{ acr: 'mfa', auth_time: now() - 60 }, 200],
+    [{ acr: 'mfa', auth_time: now() - 301 - 5 }, 401],
+    [{ acr: 'pwd', auth_time: now() - 60 }, 401],
+    [{ auth_time: now() - 60 }, 401],
+    [{ acr: 'mfa' }, 401],
+  ])('%j → %i', async (claims, status) => {
+    const res = await get(a, '/api/admin', await mintJwt({ claims })).expect(status);
+    if (status === 401) {
+      expect(res.headers['www-authenticate']).toBe(
+        'Bearer realm="api", error="insufficient_user_authentication", acr_values="mfa", max_age="300"',
+      );
+    }
   });
 });

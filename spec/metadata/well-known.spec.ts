@@ -185,7 +185,9 @@ describe('derived members', () => {
     it('is the discovered issuer, verbatim; 503 while it cannot be learned, then served', async () => {
       up = false;
       const auth = bearerAuth({
-        verifiers: [jwtVerifier({ discovery: issuer.url, audience: AUDIENCE, cooldownMs: 0 })],
+        verifiers: [
+          jwtVerifier({ discovery: issuer.url, audience: AUDIENCE, retryAfterSeconds: 0 }),
+        ],
         directory: memoryDirectory(USERS),
         retryAfterSeconds: 7,
         resourceMetadata: { resource: 'https://api.example.com/v2' },

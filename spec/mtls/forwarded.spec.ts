@@ -11,11 +11,11 @@ import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 import { seed } from '../helpers/app.js';
 import { CLIENT_A, CLIENT_B, type TestCertificate } from './certificates.js';
-import { client, readingCnf, startApi, whoami, type MtlsApi } from './harness.js';
+import { client, startApi, whoami, type MtlsApi } from './harness.js';
 
 const key = testKey('RS256');
 const verifiers = () => [
-  readingCnf(jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE })),
+  jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE }),
 ];
 const boundTo = (cert: TestCertificate) =>
   mintJwt({ claims: { cnf: { 'x5t#S256': cert.thumbprint } } });

@@ -127,7 +127,7 @@ describe('certificate-bound tokens issued by oidc-provider', () => {
   beforeAll(async () => {
     issuer = await startIssuer();
     const verifiers: Verifier[] = [
-      readingCnf(jwtVerifier({ discovery: issuer.url, audience: RESOURCE })),
+      jwtVerifier({ discovery: issuer.url, audience: RESOURCE }),
       readingCnf(
         introspectionVerifier({
           endpoint: `${issuer.url}/token/introspection`,

@@ -10,11 +10,11 @@ import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 import { seed } from '../helpers/app.js';
 import { CLIENT_A, CLIENT_B } from './certificates.js';
-import { client, connection, readingCnf, startApi, whoami, type MtlsApi } from './harness.js';
+import { client, connection, startApi, whoami, type MtlsApi } from './harness.js';
 
 const key = testKey('RS256');
 const verifiers = () => [
-  readingCnf(jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE })),
+  jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE }),
 ];
 const boundTo = (thumbprint: string) => mintJwt({ claims: { cnf: { 'x5t#S256': thumbprint } } });
 const NOT_PROVEN = seed(MESSAGES.bindingNotProven);
