@@ -10,6 +10,13 @@ import { requestState, type RequestState } from './request-state.js';
 import { performance } from 'node:perf_hooks';
 import type { AuthResult, Claims, Decision } from './types.js';
 import { isObject } from './util/json.js';
+import {
+  normalizeAuthenticationRequirement,
+  satisfiesAuthentication,
+  type AuthenticationRequirement,
+} from './guards/step-up.js';
+
+export type { AuthenticationRequirement } from './guards/step-up.js';
 
 const FALLBACK: RequestState = {
   errorFormat: 'seed',
@@ -240,5 +247,30 @@ export function requireClaims(requirement: ClaimsRequirement): RequestHandler {
     names.every((name) => claimMatches(claimAt(auth.claims, name), expected[name]))
       ? undefined
       : new BearerAuthError('claims_mismatch'),
+  );
+}
+
+/**
+ * RFC 9470 step-up: lets the request through only when the user authenticated the way (`acr`,
+ * any of the listed values) and as recently (`maxAgeSeconds` since `auth_time`) as the route
+ * requires. Otherwise 401 `insufficient_user_authentication`, with every requirement on the
+ * challenge (`acr_values`, `max_age`) of the scheme the request used. A token without `acr` or
+ * `auth_time` never satisfies the requirement on it.
+ *
+ * @example
+ * ```ts
+ * app.post('/rest/api/2/admin', requireAuthentication({ acr: 'mfa', maxAgeSeconds: 300 }), handler);
+ * ```
+ */
+export function requireAuthentication(options: AuthenticationRequirement): RequestHandler {
+  const requirement = normalizeAuthenticationRequirement(options);
+  const refusal = {
+    acrValues: requirement.acr,
+    maxAge: requirement.maxAgeSeconds,
+  };
+  return guard('requireAuthentication', (auth) =>
+    satisfiesAuthentication(auth.identity, requirement, Date.now() / 1000)
+      ? undefined
+      : new BearerAuthError('insufficient_user_authentication', refusal),
   );
 }

@@ -106,6 +106,11 @@ export interface VerifyContext {
 export interface Verifier {
   readonly name: string;
   verify(token: string, ctx: VerifyContext): Promise<Verdict>;
+  /**
+   * Optional: the issuers whose tokens this verifier accepts, verbatim (configured or
+   * discovered), for RFC 9728's `authorization_servers`. Rejects when they cannot be known yet.
+   */
+  issuers?(): Promise<readonly string[]>;
 }
 
 /** A directory user: whatever object the application keeps for a user. */

@@ -146,5 +146,7 @@ export function introspectionVerifier(
     },
     forget: (token) => cache.forget(token),
     clear: () => cache.clear(),
+    // RFC 9728 `authorization_servers`: the configured `issuer`, if any.
+    issuers: async () => [...(config.issuer ?? [])],
   };
 }
