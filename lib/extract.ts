@@ -13,6 +13,9 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  */
 const BEARER_SCHEME = /^bearer(?:\s|$)/i;
 
+/** The DPoP scheme (RFC 9449 §7.1), recognised only when `dpop` is configured. */
+const DPOP_SCHEME = /^dpop(?:\s|$)/i;
+
 /** Where a token may be sent (RFC 6750 §2.1, §2.2, §2.3). */
 export type TokenLocation = 'header' | 'body' | 'query';
 
@@ -28,28 +31,42 @@ export interface TokenSources {
   method: string;
   /** `true` when the body is `application/x-www-form-urlencoded` (RFC 6750 §2.2). */
   formEncoded: boolean;
+  /** `true` when the `DPoP` scheme is recognised (RFC 9449 §7.1); otherwise it is no token. */
+  dpopScheme?: boolean;
 }
+
+/** The authorization scheme a token came with: body and query tokens are bearer tokens. */
+export type TokenScheme = 'bearer' | 'dpop';
 
 /** The outcome of extraction. */
 export type Extraction =
   | { kind: 'none' }
-  | { kind: 'token'; token: string; location: TokenLocation }
+  | { kind: 'token'; token: string; location: TokenLocation; scheme: TokenScheme }
   | { kind: 'error'; reason: ReasonCode };
 
 interface Found {
   token: string;
   location: TokenLocation;
+  scheme: TokenScheme;
 }
 
-function fromHeader(values: readonly string[], maxLength: number): Found | ReasonCode | undefined {
+function fromHeader(
+  values: readonly string[],
+  maxLength: number,
+  dpopScheme: boolean,
+): Found | ReasonCode | undefined {
   if (values.length === 0) return undefined;
   if (values.length > 1) return 'token_malformed';
   const value = values[0] as string;
-  if (!BEARER_SCHEME.test(value)) return undefined; // another scheme: not ours, so no token
-  if (value.length > maxLength + 7) return 'token_too_long';
-  const token = value.slice(7);
-  if (value[6] !== ' ' || !B64TOKEN.test(token)) return 'token_malformed';
-  return { token, location: 'header' };
+  let scheme: TokenScheme;
+  if (BEARER_SCHEME.test(value)) scheme = 'bearer';
+  else if (dpopScheme && DPOP_SCHEME.test(value)) scheme = 'dpop';
+  else return undefined; // another scheme: not ours, so no token
+  const prefix = scheme === 'bearer' ? 7 : 5; // 'Bearer ' / 'DPoP '
+  if (value.length > maxLength + prefix) return 'token_too_long';
+  const token = value.slice(prefix);
+  if (value[prefix - 1] !== ' ' || !B64TOKEN.test(token)) return 'token_malformed';
+  return { token, location: 'header', scheme };
 }
 
 function fromParameter(
@@ -61,7 +78,7 @@ function fromParameter(
   if (typeof value !== 'string') return 'token_malformed'; // repeated or nested parameter
   if (value.length > maxLength) return 'token_too_long';
   if (!B64TOKEN.test(value)) return 'token_malformed';
-  return { token: value, location };
+  return { token: value, location, scheme: 'bearer' };
 }
 
 /**
@@ -72,7 +89,7 @@ function fromParameter(
  * const sources = { authorization: ['Bearer abc'], query: undefined, body: undefined,
  *   method: 'GET', formEncoded: false };
  * extractToken(sources, new Set(['header']), 8192);
- * // { kind: 'token', token: 'abc', location: 'header' }
+ * // { kind: 'token', token: 'abc', location: 'header', scheme: 'bearer' }
  * ```
  */
 export function extractToken(
@@ -82,7 +99,9 @@ export function extractToken(
 ): Extraction {
   const found: Found[] = [];
   const candidates: Array<Found | ReasonCode | undefined> = [
-    locations.has('header') ? fromHeader(sources.authorization, maxLength) : undefined,
+    locations.has('header')
+      ? fromHeader(sources.authorization, maxLength, sources.dpopScheme === true)
+      : undefined,
     locations.has('body') && sources.formEncoded && sources.method.toUpperCase() !== 'GET'
       ? fromParameter(sources.body, 'body', maxLength)
       : undefined,

@@ -9,6 +9,11 @@ import {
   type FindUser,
 } from './directory/adapt.js';
 import type { TokenLocation } from './extract.js';
+import {
+  normalizeDpopOptions,
+  type DpopOptions,
+  type ResolvedDpopOptions,
+} from './binding/dpop-options.js';
 import type { ErrorFormat } from './respond.js';
 import type { Decision, Verifier } from './types.js';
 
@@ -35,6 +40,8 @@ export interface BearerAuthOptions {
   onDecision?: (decision: Decision) => void;
   /** `Retry-After` on 503 answers, in seconds. Default 5. */
   retryAfterSeconds?: number;
+  /** DPoP (RFC 9449): accept DPoP-bound tokens. Absent: the `DPoP` scheme is not recognised. */
+  dpop?: DpopOptions;
 }
 
 /** Options after defaults and checks. */
@@ -48,6 +55,8 @@ export interface ResolvedBearerAuthOptions {
   readonly errorFormat: ErrorFormat;
   readonly onDecision: ((decision: Decision) => void) | undefined;
   readonly retryAfterSeconds: number;
+  /** DPoP settings; `undefined` when DPoP is off. */
+  readonly dpop: ResolvedDpopOptions | undefined;
 }
 
 /** Defaults of `bearerAuth`. */
@@ -152,5 +161,6 @@ export function normalizeBearerAuthOptions(options: BearerAuthOptions): Resolved
     errorFormat,
     onDecision: options.onDecision,
     retryAfterSeconds,
+    dpop: normalizeDpopOptions(options.dpop),
   });
 }

@@ -31,6 +31,7 @@ describe('extractToken: the Authorization header (RFC 6750 §2.1)', () => {
       kind: 'token',
       token,
       location: 'header',
+      scheme: 'bearer',
     });
   });
 
@@ -83,7 +84,8 @@ describe('extractToken: the Authorization header (RFC 6750 §2.1)', () => {
     ['over the cap and non-ASCII', 'é'.repeat(MAX + 1), 'token_too_long'],
   ])('length cap, checked first: %s', (_name, token, expected) => {
     const result = extractToken(header(`Bearer ${token}`), HEADER, MAX);
-    if (expected === 'token') expect(result).toEqual({ kind: 'token', token, location: 'header' });
+    if (expected === 'token')
+      expect(result).toEqual({ kind: 'token', token, location: 'header', scheme: 'bearer' });
     else expect(result).toEqual({ kind: 'error', reason: expected });
   });
 
@@ -94,7 +96,12 @@ describe('extractToken: the Authorization header (RFC 6750 §2.1)', () => {
 
 describe('extractToken: form body and query (RFC 6750 §2.2, §2.3)', () => {
   it.each<[string, Partial<TokenSources>, ReadonlySet<TokenLocation>, unknown]>([
-    ['body, enabled', { body: 'abc' }, ALL, { kind: 'token', token: 'abc', location: 'body' }],
+    [
+      'body, enabled',
+      { body: 'abc' },
+      ALL,
+      { kind: 'token', token: 'abc', location: 'body', scheme: 'bearer' },
+    ],
     ['body, not enabled', { body: 'abc' }, HEADER, { kind: 'none' }],
     ['body, not form-encoded', { body: 'abc', formEncoded: false }, ALL, { kind: 'none' }],
     ['body, on a GET', { body: 'abc', method: 'GET' }, ALL, { kind: 'none' }],
@@ -103,15 +110,20 @@ describe('extractToken: form body and query (RFC 6750 §2.2, §2.3)', () => {
       'body, on a PUT',
       { body: 'abc', method: 'PUT' },
       ALL,
-      { kind: 'token', token: 'abc', location: 'body' },
+      { kind: 'token', token: 'abc', location: 'body', scheme: 'bearer' },
     ],
-    ['query, enabled', { query: 'abc' }, ALL, { kind: 'token', token: 'abc', location: 'query' }],
+    [
+      'query, enabled',
+      { query: 'abc' },
+      ALL,
+      { kind: 'token', token: 'abc', location: 'query', scheme: 'bearer' },
+    ],
     ['query, not enabled', { query: 'abc' }, HEADER, { kind: 'none' }],
     [
       'query, on a GET',
       { query: 'abc', method: 'GET' },
       ALL,
-      { kind: 'token', token: 'abc', location: 'query' },
+      { kind: 'token', token: 'abc', location: 'query', scheme: 'bearer' },
     ],
     [
       'repeated query parameter',
@@ -164,6 +176,6 @@ describe('extractToken: form body and query (RFC 6750 §2.2, §2.3)', () => {
   it('a non-Bearer header beside a query token is not a second token', () => {
     expect(
       extractToken(sources({ authorization: ['Basic dXNlcg=='], query: 'abc' }), ALL, MAX),
-    ).toEqual({ kind: 'token', token: 'abc', location: 'query' });
+    ).toEqual({ kind: 'token', token: 'abc', location: 'query', scheme: 'bearer' });
   });
 });
