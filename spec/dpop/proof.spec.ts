@@ -2,6 +2,7 @@
  * The proof stage on its own (RFC 9449 §4.3): every check a proof must pass, and the reason
  * code of each refusal. Pure: no server, no replay store.
  */
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { normalizeDpopOptions } from '../../lib/binding/dpop-options.js';
 import { checkProof, type ProofCheck } from '../../lib/binding/dpop-proof.js';

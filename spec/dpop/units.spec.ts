@@ -2,6 +2,7 @@
  * The small DPoP modules on their own: options, htu and Host, nonces, the in-memory replay
  * store, the replay claim, the header count and the binding decision.
  */
+import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { bindDpop } from '../../lib/binding/dpop-bind.js';
 import { checkDpopHeaders, dpopHeaderLines } from '../../lib/binding/dpop-header.js';
