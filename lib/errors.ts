@@ -4,6 +4,7 @@
  */
 import { MESSAGES, insufficientScopeMessage } from './messages.js';
 import type { ReasonCode } from './reasons.js';
+import type { AuthScheme } from './types.js';
 
 /** The OAuth error codes of RFC 6750 §3.1 that bearer-guard answers with. */
 export type OAuthErrorCode =
@@ -165,6 +166,14 @@ export interface BearerAuthErrorOptions {
   scopes?: readonly string[];
   /** Overrides the public message (guards naming their scopes). */
   message?: string;
+  /** The scheme the request used: the challenge carrying the error is this scheme's. */
+  scheme?: AuthScheme;
+  /** A fresh DPoP nonce for the `DPoP-Nonce` header (RFC 9449 §8). */
+  dpopNonce?: string;
+  /** RFC 9470: authentication context classes that would satisfy the request. */
+  acrValues?: readonly string[];
+  /** RFC 9470: the greatest acceptable age of the authentication, in seconds. */
+  maxAge?: number;
 }
 
 /**
@@ -181,8 +190,8 @@ export interface BearerAuthErrorOptions {
  */
 export class BearerAuthError extends Error {
   override readonly name = 'BearerAuthError';
-  /** HTTP status answered. */
-  readonly status: number;
+  /** HTTP status answered (once rendered: the status of the rendered answer). */
+  status: number;
   /** Why, as a stable reason code. */
   readonly reason: ReasonCode;
   /** RFC 6750 error code, or `undefined` (no token, upstream down). */
@@ -191,6 +200,21 @@ export class BearerAuthError extends Error {
   readonly verifier: string | undefined;
   /** Scopes a guard requires. */
   readonly scopes: readonly string[];
+  /** The scheme the request used, when it sent a token. */
+  readonly scheme: AuthScheme | undefined;
+  /** A fresh DPoP nonce the client must use (`use_dpop_nonce`). */
+  readonly dpopNonce: string | undefined;
+  /** RFC 9470: authentication context classes that would satisfy the request. */
+  readonly acrValues: readonly string[];
+  /** RFC 9470: the greatest acceptable age of the authentication, in seconds. */
+  readonly maxAge: number | undefined;
+  /**
+   * Once rendered: the answer's headers as a plain object (challenge, `Retry-After`,
+   * `DPoP-Nonce`, `Cache-Control`). Set before the error reaches `next(err)`.
+   */
+  headers: Record<string, string> | undefined;
+  /** Once rendered: the answer's body, as the configured error format builds it. */
+  body: unknown;
 
   constructor(reason: ReasonCode, options: BearerAuthErrorOptions = {}) {
     const known = publicError(reason) ?? INVALID;
@@ -200,6 +224,17 @@ export class BearerAuthError extends Error {
     this.oauthError = known.oauthError;
     this.verifier = options.verifier;
     this.scopes = Object.freeze([...(options.scopes ?? [])]);
+    this.scheme = options.scheme;
+    this.dpopNonce = options.dpopNonce;
+    this.acrValues = Object.freeze([...(options.acrValues ?? [])]);
+    this.maxAge = options.maxAge;
+    this.headers = undefined;
+    this.body = undefined;
+  }
+
+  /** The `status` Express's default error handler and express-jwt habits read. */
+  get statusCode(): number {
+    return this.status;
   }
 }
 

@@ -19,6 +19,9 @@ const DPOP_SCHEME = /^dpop(?:\s|$)/i;
 /** Where a token may be sent (RFC 6750 §2.1, §2.2, §2.3). */
 export type TokenLocation = 'header' | 'body' | 'query';
 
+/** Where a token was found: an RFC 6750 location, or one of the application's readers. */
+export type FoundLocation = TokenLocation | 'custom';
+
 /** The parts of a request extraction reads. */
 export interface TokenSources {
   /** The `Authorization` header values, one per header line. */
@@ -31,22 +34,24 @@ export interface TokenSources {
   method: string;
   /** `true` when the body is `application/x-www-form-urlencoded` (RFC 6750 §2.2). */
   formEncoded: boolean;
+  /** What each of the application's token readers returned (`undefined`: nothing there). */
+  custom?: readonly unknown[];
   /** `true` when the `DPoP` scheme is recognised (RFC 9449 §7.1); otherwise it is no token. */
   dpopScheme?: boolean;
 }
 
-/** The authorization scheme a token came with: body and query tokens are bearer tokens. */
+/** The authorization scheme a token came with: body, query and custom tokens are bearer tokens. */
 export type TokenScheme = 'bearer' | 'dpop';
 
 /** The outcome of extraction. */
 export type Extraction =
   | { kind: 'none' }
-  | { kind: 'token'; token: string; location: TokenLocation; scheme: TokenScheme }
+  | { kind: 'token'; token: string; location: FoundLocation; scheme: TokenScheme }
   | { kind: 'error'; reason: ReasonCode };
 
 interface Found {
   token: string;
-  location: TokenLocation;
+  location: FoundLocation;
   scheme: TokenScheme;
 }
 
@@ -71,7 +76,7 @@ function fromHeader(
 
 function fromParameter(
   value: unknown,
-  location: TokenLocation,
+  location: FoundLocation,
   maxLength: number,
 ): Found | ReasonCode | undefined {
   if (value === undefined) return undefined;
@@ -107,6 +112,9 @@ export function extractToken(
       : undefined,
     locations.has('query') ? fromParameter(sources.query, 'query', maxLength) : undefined,
   ];
+  for (const value of sources.custom ?? []) {
+    candidates.push(fromParameter(value, 'custom', maxLength));
+  }
   for (const candidate of candidates) {
     if (candidate === undefined) continue;
     if (typeof candidate === 'string') return { kind: 'error', reason: candidate };

@@ -4,20 +4,62 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BearerAuthError, insufficientScope } from './errors.js';
-import { renderError } from './respond.js';
+import { attachRendering, renderError, writeResponse } from './respond.js';
 import { requestState, type RequestState } from './request-state.js';
-import type { AuthResult, Claims } from './types.js';
+import { performance } from 'node:perf_hooks';
+import type { AuthResult, Claims, Decision } from './types.js';
 import { isObject } from './util/json.js';
 
-const FALLBACK: RequestState = { errorFormat: 'seed', realm: 'api', retryAfterSeconds: 5 };
+const FALLBACK: RequestState = {
+  errorFormat: 'seed',
+  errorHandling: 'respond',
+  realm: 'api',
+  retryAfterSeconds: 5,
+  report: () => undefined,
+};
 /** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 let warnedNoAuth = false;
 
-function send(req: Request, res: Response, err: BearerAuthError, state: RequestState): void {
+/**
+ * Answers a guard's refusal the way the bearerAuth in front of it would (format, error handling,
+ * challenges), and reports it as a decision of its own.
+ */
+function send(
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  err: BearerAuthError,
+  state: RequestState,
+  started: number,
+): void {
+  if (!err.scheme && req.auth?.binding === 'dpop') {
+    err = new BearerAuthError(err.reason, {
+      cause: err.cause,
+      scopes: err.scopes,
+      message: err.message,
+      scheme: 'dpop',
+      acrValues: err.acrValues,
+      maxAge: err.maxAge,
+    });
+  }
   const rendered = renderError(err, state.errorFormat, state, req);
-  if (rendered.headers) res.set(rendered.headers);
-  res.status(rendered.status).json(rendered.body);
+  attachRendering(err, rendered);
+  const decision: Decision = {
+    outcome: 'reject',
+    reason: err.reason,
+    status: rendered.status,
+    durationMs: performance.now() - started,
+  };
+  if (req.auth) {
+    decision.verifier = req.auth.identity.verifier;
+    decision.subject = req.auth.identity.subject;
+    decision.binding = req.auth.binding;
+  }
+  if (err.cause !== undefined) decision.cause = err.cause;
+  state.report(decision, req);
+  if (state.errorHandling === 'next') return next(err);
+  writeResponse(res, rendered);
 }
 
 /**
@@ -47,6 +89,7 @@ function guard(
   check: (auth: AuthResult) => BearerAuthError | undefined | Promise<BearerAuthError | undefined>,
 ): RequestHandler {
   const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const started = performance.now();
     const state = requestState(req);
     if (!state) {
       if (!warnedNoAuth) {
@@ -58,11 +101,12 @@ function guard(
           },
         );
       }
-      return send(req, res, new BearerAuthError('guard_without_auth'), FALLBACK);
+      return send(req, res, next, new BearerAuthError('guard_without_auth'), FALLBACK, started);
     }
-    if (!req.auth) return send(req, res, new BearerAuthError('token_missing'), state);
+    if (!req.auth)
+      return send(req, res, next, new BearerAuthError('token_missing'), state, started);
     const refusal = await check(req.auth);
-    if (refusal) return send(req, res, refusal, state);
+    if (refusal) return send(req, res, next, refusal, state, started);
     return next();
   };
   // As in bearerAuth: Express 4 ignores a returned promise, so failures go to `next`.
@@ -120,13 +164,42 @@ export type ClaimsRequirement =
   | ((claims: Claims, auth: AuthResult) => boolean | Promise<boolean>);
 
 /**
- * Lets the request through when the token's claims satisfy `requirement`: every value of an
- * object must equal the claim of that name (deeply), or a predicate must return `true`. A
- * predicate that throws refuses the request.
+ * The claim a requirement key names: the claim of that exact name, or else, for a key with dots
+ * (`realm_access.roles`), the value at that path of nested objects. `undefined` when absent.
+ */
+function claimAt(claims: Claims, key: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(claims, key)) return claims[key];
+  if (!key.includes('.')) return undefined;
+  let current: unknown = claims;
+  for (const part of key.split('.')) {
+    if (!isObject(current) || !Object.prototype.hasOwnProperty.call(current, part)) {
+      return undefined;
+    }
+    current = current[part];
+  }
+  return current;
+}
+
+/** A scalar expected value matches an equal claim or an array claim containing it. */
+function claimMatches(claim: unknown, expected: unknown): boolean {
+  if (claim === undefined) return false;
+  if (typeof expected !== 'object' || expected === null) {
+    return Array.isArray(claim) ? claim.some((v) => v === expected) : claim === expected;
+  }
+  return sameJson(claim, expected);
+}
+
+/**
+ * Lets the request through when the token's claims satisfy `requirement`, or a predicate
+ * returns `true` (a predicate that throws refuses the request). In the object form each key
+ * names a claim (or, with dots, a nested one: `'realm_access.roles'`); a scalar expected value
+ * matches an equal claim or an array claim containing it (Entra `roles`, `cognito:groups`); an
+ * array or object expected value must be deeply equal.
  *
  * @example
  * ```ts
- * app.get('/admin', requireClaims({ tenant: 'acme' }), handler);
+ * app.get('/admin', requireClaims({ tenant: 'acme', roles: 'Admin' }), handler);
+ * app.get('/realm', requireClaims({ 'realm_access.roles': 'admin' }), handler);
  * app.get('/own', requireClaims((claims) => claims.email_verified === true), handler);
  * ```
  */
@@ -162,11 +235,7 @@ export function requireClaims(requirement: ClaimsRequirement): RequestHandler {
   }
   const names = Object.keys(expected);
   return guard('requireClaims', (auth) =>
-    names.every(
-      (name) =>
-        Object.prototype.hasOwnProperty.call(auth.claims, name) &&
-        sameJson(auth.claims[name], expected[name]),
-    )
+    names.every((name) => claimMatches(claimAt(auth.claims, name), expected[name]))
       ? undefined
       : new BearerAuthError('claims_mismatch'),
   );

@@ -1,21 +1,25 @@
 /**
- * bearerAuth(): the Express middleware. It only wires the stages together
- * (extract → verify → resolve) and writes what `respond` renders; each stage lives in its own
- * module.
+ * bearerAuth(): the Express middleware. It only wires the stages together —
+ * extract → proof → verify (chain) → bind → replay → revocation → resolve — and hands refusals to
+ * one renderer; each stage lives in its own module.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
+import { bindToken, type BindingSettings } from './binding/bind.js';
 import { runChain, type ChainResult } from './chain.js';
+import { resolveUser } from './directory/resolve.js';
 import { BearerAuthError } from './errors.js';
 import { extractToken, type TokenSources } from './extract.js';
+import { createReporter } from './observe/report.js';
 import {
   normalizeBearerAuthOptions,
   type BearerAuthOptions,
   type ResolvedBearerAuthOptions,
 } from './options.js';
-import { renderError } from './respond.js';
+import { attachRendering, renderError, writeResponse } from './respond.js';
 import { markRequest, type RequestState } from './request-state.js';
-import type { Decision, Identity, VerifyContext } from './types.js';
+import type { AuthScheme, Binding, Decision, Identity, VerifyContext } from './types.js';
+import { copyIdentity } from './util/copy.js';
 import './augment.js';
 
 const NO_HEADERS: readonly string[] = Object.freeze([]);
@@ -40,6 +44,21 @@ function ownParameter(source: unknown): unknown {
     : undefined;
 }
 
+/** A reader that threw: extraction sees a value that is not a token (400, malformed). */
+const READER_FAILED = Object.freeze({ readerFailed: true });
+
+function readCustom(req: Request, config: ResolvedBearerAuthOptions): unknown[] | undefined {
+  if (config.tokenReaders.length === 0) return undefined;
+  return config.tokenReaders.map((read) => {
+    try {
+      const value = read(req);
+      return value === null || value === '' ? undefined : value;
+    } catch {
+      return READER_FAILED;
+    }
+  });
+}
+
 function sourcesOf(req: Request, config: ResolvedBearerAuthOptions): TokenSources {
   const locations = config.tokenLocations;
   return {
@@ -48,7 +67,9 @@ function sourcesOf(req: Request, config: ResolvedBearerAuthOptions): TokenSource
     body: locations.has('body') ? ownParameter(req.body) : undefined,
     method: req.method,
     formEncoded:
-      locations.has('body') && typeof req.is('application/x-www-form-urlencoded') === 'string',
+      locations.has('body') &&
+      /^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(req.headers['content-type'] ?? ''),
+    custom: readCustom(req, config),
   };
 }
 
@@ -58,13 +79,14 @@ function sourcesOf(req: Request, config: ResolvedBearerAuthOptions): TokenSource
  */
 class LazyContext implements VerifyContext {
   readonly req: Request;
-  readonly scheme = 'bearer' as const;
+  readonly scheme: AuthScheme;
   readonly #res: Response;
   #controller: AbortController | undefined;
 
-  constructor(req: Request, res: Response) {
+  constructor(req: Request, res: Response, scheme: AuthScheme) {
     this.req = req;
     this.#res = res;
+    this.scheme = scheme;
   }
 
   get signal(): AbortSignal {
@@ -80,14 +102,19 @@ class LazyContext implements VerifyContext {
   }
 }
 
-function contextFor(req: Request, res: Response): VerifyContext {
-  return new LazyContext(req, res);
+function errorFor(result: Exclude<ChainResult, { kind: 'accept' }>, scheme: AuthScheme) {
+  if (result.kind === 'none') {
+    return new BearerAuthError(result.reason, { cause: result.passes, scheme });
+  }
+  return new BearerAuthError(result.reason, {
+    cause: result.cause,
+    verifier: result.verifier,
+    scheme,
+  });
 }
 
-function errorFor(result: Exclude<ChainResult, { kind: 'accept' }>): BearerAuthError {
-  if (result.kind === 'none') return new BearerAuthError(result.reason, { cause: result.passes });
-  return new BearerAuthError(result.reason, { cause: result.cause, verifier: result.verifier });
-}
+/** The middleware `bearerAuth` returns. */
+export type BearerAuthMiddleware = RequestHandler;
 
 /**
  * Protects routes with OAuth 2.0 bearer tokens.
@@ -101,44 +128,42 @@ function errorFor(result: Exclude<ChainResult, { kind: 'accept' }>): BearerAuthE
  * app.use('/rest/api', auth);
  * ```
  */
-export function bearerAuth(options: BearerAuthOptions): RequestHandler {
+export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
   const config = normalizeBearerAuthOptions(options);
-  const { onDecision } = config;
+  const { report, observed, warnUnobserved } = createReporter(config.onDecision);
   const state: RequestState = Object.freeze({
     errorFormat: config.errorFormat,
+    errorHandling: config.errorHandling,
     realm: config.realm,
     retryAfterSeconds: config.retryAfterSeconds,
+    report,
   });
-
-  const report = (decision: Decision): void => {
-    if (!onDecision) return;
-    try {
-      onDecision(decision);
-    } catch {
-      // An observer's failure must not change the answer.
-    }
-  };
+  const bindings: BindingSettings = Object.freeze({ dpop: false, mtls: false });
 
   const refuse = (
     req: Request,
     res: Response,
+    next: NextFunction,
     err: BearerAuthError,
     started: number,
     outcome: Decision['outcome'],
-  ) => {
-    const rendered = renderError(err, config.errorFormat, config, req);
-    if (onDecision) {
-      report({
-        outcome,
-        reason: err.reason,
-        verifier: err.verifier,
-        status: rendered.status,
-        durationMs: performance.now() - started,
-        cause: err.cause,
-      });
-    }
-    if (rendered.headers) res.set(rendered.headers);
-    res.status(rendered.status).json(rendered.body);
+    binding?: Binding,
+  ): void => {
+    const rendered = renderError(err, config.errorFormat, state, req);
+    attachRendering(err, rendered);
+    const decision: Decision = {
+      outcome,
+      reason: err.reason,
+      verifier: err.verifier,
+      status: rendered.status,
+      durationMs: performance.now() - started,
+      cause: err.cause,
+    };
+    if (binding) decision.binding = binding;
+    if (observed()) report(decision, req);
+    else if (outcome === 'unavailable' || outcome === 'error') warnUnobserved(decision);
+    if (config.errorHandling === 'next') return next(err);
+    writeResponse(res, rendered);
   };
 
   const accept = (
@@ -147,32 +172,37 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
     token: string,
     identity: Identity,
     user: object,
+    binding: Binding,
     started: number,
-  ) => {
+  ): void => {
     req.auth = {
       token,
       user,
       identity,
       scopes: identity.scopes,
       claims: identity.claims,
-      binding: 'bearer',
+      binding,
     };
-    if (onDecision) {
-      report({
-        outcome: 'accept',
-        reason: 'accepted',
-        verifier: identity.verifier,
-        status: 200,
-        durationMs: performance.now() - started,
-        subject: identity.subject,
-        username: identity.username,
-      });
+    if (observed()) {
+      report(
+        {
+          outcome: 'accept',
+          reason: 'accepted',
+          verifier: identity.verifier,
+          status: 200,
+          durationMs: performance.now() - started,
+          subject: identity.subject,
+          username: identity.username,
+          binding,
+        },
+        req,
+      );
     }
     next();
   };
 
   const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const started = onDecision ? performance.now() : 0;
+    const started = observed() ? performance.now() : 0;
     markRequest(req, state);
     const extraction = extractToken(
       sourcesOf(req, config),
@@ -180,65 +210,59 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
       config.maxTokenLength,
     );
     if (extraction.kind === 'error') {
-      return refuse(req, res, new BearerAuthError(extraction.reason), started, 'reject');
+      return refuse(req, res, next, new BearerAuthError(extraction.reason), started, 'reject');
     }
     if (extraction.kind === 'none') {
       if (config.optional) {
-        if (onDecision) {
-          report({
-            outcome: 'accept',
-            reason: 'token_missing',
-            status: 200,
-            durationMs: performance.now() - started,
-          });
+        if (observed()) {
+          report(
+            {
+              outcome: 'accept',
+              reason: 'token_missing',
+              status: 200,
+              durationMs: performance.now() - started,
+            },
+            req,
+          );
         }
         return next();
       }
-      return refuse(req, res, new BearerAuthError('token_missing'), started, 'reject');
+      return refuse(req, res, next, new BearerAuthError('token_missing'), started, 'reject');
     }
 
-    const token = extraction.token;
-    const result = await runChain(config.verifiers, token, contextFor(req, res));
+    const { token, scheme } = extraction;
+    const result = await runChain(config.verifiers, token, new LazyContext(req, res, scheme));
     if (result.kind !== 'accept') {
       const outcome = result.kind === 'none' ? 'reject' : result.kind;
-      return refuse(req, res, errorFor(result), started, outcome);
+      return refuse(req, res, next, errorFor(result, scheme), started, outcome);
     }
 
-    // The request's own copies: verifiers cache identities per token, and a handler changing
-    // req.auth.scopes or a top-level claim must not reach the next request with that token.
-    const identity: Identity = {
-      ...result.identity,
-      scopes: [...result.identity.scopes],
-      claims: { ...result.identity.claims },
-      verifier: result.identity.verifier || result.verifier,
-    };
-    let user: object | null;
-    try {
-      user = await config.findUser(identity, req);
-    } catch (cause) {
-      return refuse(
-        req,
-        res,
-        new BearerAuthError('directory_error', { cause, verifier: result.verifier }),
-        started,
-        'error',
-      );
+    const bound = bindToken(result.identity, { scheme }, bindings);
+    if (bound.kind === 'refused') {
+      const err = new BearerAuthError(bound.reason, { verifier: result.verifier, scheme });
+      return refuse(req, res, next, err, started, 'reject', bound.binding);
     }
-    if (!user) {
+
+    // The request's own copy, at every depth: verifiers cache identities per token.
+    const identity = copyIdentity(result.identity, result.verifier);
+    const found = await resolveUser(config.findUser, identity, req, config.directoryTimeoutMs);
+    if (found.kind === 'error') {
+      const err = new BearerAuthError('directory_error', {
+        cause: found.cause,
+        verifier: result.verifier,
+      });
+      return refuse(req, res, next, err, started, 'error');
+    }
+    if (found.kind === 'none') {
       const reason = identity.username || identity.email ? 'user_not_found' : 'username_missing';
-      return refuse(
-        req,
-        res,
-        new BearerAuthError(reason, { verifier: result.verifier }),
-        started,
-        'reject',
-      );
+      const err = new BearerAuthError(reason, { verifier: result.verifier, scheme });
+      return refuse(req, res, next, err, started, 'reject');
     }
-    return accept(req, next, token, identity, user, started);
+    return accept(req, next, token, identity, found.user, bound.binding, started);
   };
 
-  // Express 4 ignores a returned promise: hand any unexpected failure (e.g. a custom error
-  // format whose headers Node refuses) to Express instead of leaving an unhandled rejection.
+  // Express 4 ignores a returned promise: hand any unexpected failure to Express instead of
+  // leaving an unhandled rejection.
   return function bearerAuthMiddleware(req: Request, res: Response, next: NextFunction): void {
     handle(req, res, next).catch(next);
   };

@@ -8,6 +8,7 @@ import {
   type DirectoryInput,
   type FindUser,
 } from './directory/adapt.js';
+import type { Request } from 'express';
 import type { TokenLocation } from './extract.js';
 import {
   normalizeDpopOptions,
@@ -16,17 +17,36 @@ import {
 } from './binding/dpop-options.js';
 import type { ErrorFormat } from './respond.js';
 import type { Decision, Verifier } from './types.js';
+import { checkKnownOptions } from './util/known-options.js';
+
+/** Reads a token from somewhere else (a cookie, another header); `undefined` when absent. */
+export type TokenReader = (req: Request) => string | undefined;
+
+/** Where a token may be sent: RFC 6750's locations, or a function of the request. */
+export type TokenSource = TokenLocation | TokenReader;
+
+/** `'respond'`: answer the refusal; `'next'`: hand the rendered `BearerAuthError` to `next(err)`. */
+export type ErrorHandling = 'respond' | 'next';
+
+/** Receives every decision, with the request it was made for. Must not throw (it is ignored). */
+export type DecisionListener = (decision: Decision, req: Request) => void;
 
 /** Options of `bearerAuth`. */
 export interface BearerAuthOptions {
   /** Verifiers tried in order; at least one. */
   verifiers: readonly Verifier[];
-  /** Where users are found: a `UserDirectory`, or `(identity, req) => user | null`. */
+  /** Where users are found: a `UserDirectory`, or `(identity, req, ctx) => user | null`. */
   directory: DirectoryInput;
+  /** A lookup not settled by then answers 503 and its `ctx.signal` is aborted. Default 5000. */
+  directoryTimeoutMs?: number;
   /** Realm in `WWW-Authenticate`. Default `"api"`. */
   realm?: string;
-  /** Where a token may be sent (RFC 6750 §2). Default `['header']`. */
-  tokenLocations?: readonly TokenLocation[];
+  /**
+   * Where a token may be sent: `'header'`, `'body'`, `'query'` (RFC 6750 §2) and functions
+   * `(req) => token | undefined` (a cookie, another header). A token found in two places is a
+   * 400. Default `['header']`.
+   */
+  tokenLocations?: readonly TokenSource[];
   /** Tokens longer than this many characters are refused before any parsing. Default 8192. */
   maxTokenLength?: number;
   /**
@@ -36,8 +56,16 @@ export interface BearerAuthOptions {
   optional?: boolean;
   /** `'seed'` (default), `'rfc6750'`, or `(err, req) => ({ status, body, headers? })`. */
   errorFormat?: ErrorFormat;
-  /** Called exactly once per request with what was decided. Never receives the token. */
-  onDecision?: (decision: Decision) => void;
+  /**
+   * `'respond'` (default) answers refusals; `'next'` calls `next(err)` with the `BearerAuthError`,
+   * its `status`, `headers` and `body` already rendered, and writes nothing. Guards follow it.
+   */
+  errorHandling?: ErrorHandling;
+  /**
+   * Called once per request that reaches bearerAuth, and once more per guard refusal, with
+   * what was decided and the request. Never receives the token or a proof.
+   */
+  onDecision?: DecisionListener;
   /** `Retry-After` on 503 answers, in seconds. Default 5. */
   retryAfterSeconds?: number;
   /** DPoP (RFC 9449): accept DPoP-bound tokens. Absent: the `DPoP` scheme is not recognised. */
@@ -48,12 +76,15 @@ export interface BearerAuthOptions {
 export interface ResolvedBearerAuthOptions {
   readonly verifiers: readonly Verifier[];
   readonly findUser: FindUser;
+  readonly directoryTimeoutMs: number;
   readonly realm: string;
   readonly tokenLocations: ReadonlySet<TokenLocation>;
+  readonly tokenReaders: readonly TokenReader[];
   readonly maxTokenLength: number;
   readonly optional: boolean;
   readonly errorFormat: ErrorFormat;
-  readonly onDecision: ((decision: Decision) => void) | undefined;
+  readonly errorHandling: ErrorHandling;
+  readonly onDecision: DecisionListener | undefined;
   readonly retryAfterSeconds: number;
   /** DPoP settings; `undefined` when DPoP is off. */
   readonly dpop: ResolvedDpopOptions | undefined;
@@ -61,12 +92,40 @@ export interface ResolvedBearerAuthOptions {
 
 /** Defaults of `bearerAuth`. */
 export const BEARER_AUTH_DEFAULTS = Object.freeze({
+  directoryTimeoutMs: 5000,
   realm: 'api',
-  tokenLocations: Object.freeze(['header'] as TokenLocation[]),
+  tokenLocations: Object.freeze(['header'] as TokenSource[]),
   maxTokenLength: 8192,
   optional: false,
   errorFormat: 'seed' as ErrorFormat,
+  errorHandling: 'respond' as ErrorHandling,
   retryAfterSeconds: 5,
+});
+
+/** Every option `bearerAuth` knows. */
+const KNOWN_OPTIONS = [
+  'verifiers',
+  'directory',
+  'directoryTimeoutMs',
+  'realm',
+  'tokenLocations',
+  'maxTokenLength',
+  'optional',
+  'errorFormat',
+  'errorHandling',
+  'onDecision',
+  'retryAfterSeconds',
+];
+
+/** Advice for names that belong to another factory or another library. */
+const HINTS: Readonly<Record<string, string>> = Object.freeze({
+  audience: 'audience is checked by each verifier: write it on jwtVerifier/introspectionVerifier',
+  issuer: 'issuer is checked by each verifier: write it on jwtVerifier',
+  secret: 'write jwtVerifier({ secret }) for HMAC-signed tokens',
+  jwksUri: 'write jwtVerifier({ jwksUri })',
+  maxTokenAge: 'maxTokenAge is an option of jwtVerifier and introspectionVerifier',
+  clockTolerance: 'clockTolerance is an option of each verifier',
+  users: 'write directory: memoryDirectory(users)',
 });
 
 const LOCATIONS: readonly TokenLocation[] = ['header', 'body', 'query'];
@@ -97,18 +156,24 @@ function checkVerifiers(value: unknown): readonly Verifier[] {
   return Object.freeze([...(value as Verifier[])]);
 }
 
-function checkLocations(value: unknown): ReadonlySet<TokenLocation> {
+function checkLocations(value: unknown): {
+  locations: ReadonlySet<TokenLocation>;
+  readers: readonly TokenReader[];
+} {
   if (!Array.isArray(value) || value.length === 0) {
     fail(
-      `"tokenLocations" option must be a non-empty array of ${LOCATIONS.map((l) => `'${l}'`).join(', ')}`,
+      `"tokenLocations" option must be a non-empty array of ${LOCATIONS.map((l) => `'${l}'`).join(', ')} or functions (req) => token`,
     );
   }
+  const locations = new Set<TokenLocation>();
+  const readers: TokenReader[] = [];
   for (const location of value) {
-    if (!LOCATIONS.includes(location as TokenLocation)) {
-      fail(`"tokenLocations" option: unknown location ${JSON.stringify(location)}`);
-    }
+    if (typeof location === 'function') readers.push(location as TokenReader);
+    else if (LOCATIONS.includes(location as TokenLocation))
+      locations.add(location as TokenLocation);
+    else fail(`"tokenLocations" option: unknown location ${JSON.stringify(location)}`);
   }
-  return new Set(value as TokenLocation[]);
+  return { locations, readers: Object.freeze(readers) };
 }
 
 /**
@@ -117,9 +182,19 @@ function checkLocations(value: unknown): ReadonlySet<TokenLocation> {
  */
 export function normalizeBearerAuthOptions(options: BearerAuthOptions): ResolvedBearerAuthOptions {
   if (typeof options !== 'object' || options === null) fail('options object is required');
+  checkKnownOptions('bearerAuth', options, KNOWN_OPTIONS, HINTS);
   const verifiers = checkVerifiers(options.verifiers);
   if (!isDirectoryInput(options.directory)) {
     fail('"directory" option must be a directory ({ find(identity, req) }) or a function');
+  }
+  const directoryTimeoutMs = options.directoryTimeoutMs ?? BEARER_AUTH_DEFAULTS.directoryTimeoutMs;
+  if (
+    typeof directoryTimeoutMs !== 'number' ||
+    !Number.isInteger(directoryTimeoutMs) ||
+    directoryTimeoutMs < 1 ||
+    directoryTimeoutMs > 2_147_483_647
+  ) {
+    fail('"directoryTimeoutMs" option must be a positive integer number of milliseconds');
   }
   const realm = options.realm ?? BEARER_AUTH_DEFAULTS.realm;
   if (typeof realm !== 'string' || !REALM.test(realm)) {
@@ -127,7 +202,7 @@ export function normalizeBearerAuthOptions(options: BearerAuthOptions): Resolved
       '"realm" option must be a non-empty string of printable ASCII without quotes or backslashes',
     );
   }
-  const tokenLocations = checkLocations(
+  const { locations: tokenLocations, readers: tokenReaders } = checkLocations(
     options.tokenLocations ?? BEARER_AUTH_DEFAULTS.tokenLocations,
   );
   const maxTokenLength = options.maxTokenLength ?? BEARER_AUTH_DEFAULTS.maxTokenLength;
@@ -144,6 +219,10 @@ export function normalizeBearerAuthOptions(options: BearerAuthOptions): Resolved
   if (errorFormat !== 'seed' && errorFormat !== 'rfc6750' && typeof errorFormat !== 'function') {
     fail(`"errorFormat" option must be 'seed', 'rfc6750' or a function`);
   }
+  const errorHandling = options.errorHandling ?? BEARER_AUTH_DEFAULTS.errorHandling;
+  if (errorHandling !== 'respond' && errorHandling !== 'next') {
+    fail(`"errorHandling" option must be 'respond' or 'next'`);
+  }
   if (options.onDecision !== undefined && typeof options.onDecision !== 'function') {
     fail('"onDecision" option must be a function');
   }
@@ -154,11 +233,14 @@ export function normalizeBearerAuthOptions(options: BearerAuthOptions): Resolved
   return Object.freeze({
     verifiers,
     findUser: adaptDirectory(options.directory),
+    directoryTimeoutMs,
     realm,
     tokenLocations,
+    tokenReaders,
     maxTokenLength,
     optional,
     errorFormat,
+    errorHandling,
     onDecision: options.onDecision,
     retryAfterSeconds,
     dpop: normalizeDpopOptions(options.dpop),

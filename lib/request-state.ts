@@ -3,13 +3,18 @@
  * way it would. A symbol key, so nothing collides with the application's properties.
  */
 import type { Request } from 'express';
+import type { ErrorHandling } from './options.js';
 import type { ErrorFormat, RenderSettings } from './respond.js';
+import type { Decision } from './types.js';
 
 const STATE = Symbol('bearer-guard');
 
 /** Rendering settings of the bearerAuth that saw this request. */
 export interface RequestState extends RenderSettings {
   errorFormat: ErrorFormat;
+  errorHandling: ErrorHandling;
+  /** Reports a decision (a guard's refusal) the way bearerAuth reports its own. */
+  report: (decision: Decision, req: Request) => void;
 }
 
 type Marked = Request & { [STATE]?: RequestState };

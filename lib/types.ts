@@ -111,18 +111,29 @@ export interface Verifier {
 /** A directory user: whatever object the application keeps for a user. */
 export type DirectoryUser = object;
 
+/** What a directory is given besides the identity and the request. */
+export interface DirectoryContext {
+  /** Aborted when the lookup runs past `directoryTimeoutMs`: stop working, the answer is ignored. */
+  signal: AbortSignal;
+}
+
 /**
  * Finds the user a verified identity belongs to. `null`/`undefined` means "no such user";
  * a thrown error means the directory could not answer (503).
  */
 export interface UserDirectory<U extends DirectoryUser = DirectoryUser> {
-  find(identity: Identity, req: Request): Promise<U | null | undefined>;
+  find(
+    identity: Identity,
+    req: Request,
+    ctx?: DirectoryContext,
+  ): Promise<U | null | undefined> | U | null | undefined;
 }
 
 /** A directory given as a plain (async) function. */
 export type DirectoryLookup<U extends DirectoryUser = DirectoryUser> = (
   identity: Identity,
   req: Request,
+  ctx: DirectoryContext,
 ) => Promise<U | null | undefined> | U | null | undefined;
 
 /** What `bearerAuth` puts on `req.auth` after a token is accepted. */

@@ -25,6 +25,8 @@ const scoped: Verifier = {
       tenant: 'acme',
       roles: ['dev', 'ops'],
       org: { id: 1, name: 'acme' },
+      realm_access: { roles: ['offline_access', 'admin'] },
+      'cognito:groups': ['editors'],
       scope: scopes.join(' '),
     };
     return {
@@ -156,6 +158,18 @@ describe('requireClaims', () => {
       200,
     ],
     ['an object with a partial nested value', requireClaims({ org: { id: 1 } }), 403],
+    ['a scalar contained in an array claim (Entra roles)', requireClaims({ roles: 'ops' }), 200],
+    ['a scalar missing from an array claim', requireClaims({ roles: 'admin' }), 403],
+    ['a name with a colon (cognito:groups)', requireClaims({ 'cognito:groups': 'editors' }), 200],
+    [
+      'a dotted path into nested claims (Keycloak realm_access.roles)',
+      requireClaims({ 'realm_access.roles': 'admin' }),
+      200,
+    ],
+    ['a dotted path to a missing role', requireClaims({ 'realm_access.roles': 'root' }), 403],
+    ['a dotted path through a missing object', requireClaims({ 'resource_access.api': 'x' }), 403],
+    ['a dotted path to a scalar', requireClaims({ 'org.name': 'acme' }), 200],
+    ['a scalar never matches an object claim', requireClaims({ org: 'acme' }), 403],
     ['an array in another order', requireClaims({ roles: ['ops', 'dev'] }), 403],
     ['an object with another value', requireClaims({ tenant: 'other' }), 403],
     ['an object naming a missing claim', requireClaims({ tenant: 'acme', org: 'x' }), 403],

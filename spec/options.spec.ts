@@ -126,12 +126,12 @@ describe('normalizeBearerAuthOptions', () => {
     [
       'empty tokenLocations',
       { ...base(), tokenLocations: [] },
-      `bearerAuth: "tokenLocations" option must be a non-empty array of 'header', 'body', 'query'`,
+      `bearerAuth: "tokenLocations" option must be a non-empty array of 'header', 'body', 'query' or functions (req) => token`,
     ],
     [
       'tokenLocations as a string',
       { ...base(), tokenLocations: 'header' },
-      `bearerAuth: "tokenLocations" option must be a non-empty array of 'header', 'body', 'query'`,
+      `bearerAuth: "tokenLocations" option must be a non-empty array of 'header', 'body', 'query' or functions (req) => token`,
     ],
     [
       'an unknown location',

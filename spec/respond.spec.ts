@@ -159,7 +159,7 @@ describe('renderError: rfc6750 format', () => {
 });
 
 describe('renderError: custom formatter', () => {
-  it('answers what the formatter returns', () => {
+  it('answers what the formatter returns, keeping the challenge it does not replace', () => {
     const format: ErrorFormatter = (err) => ({
       status: err.status,
       body: { code: err.reason },
@@ -168,8 +168,23 @@ describe('renderError: custom formatter', () => {
     expect(renderError(new BearerAuthError('token_expired'), format, settings, req)).toEqual({
       status: 401,
       body: { code: 'token_expired' },
-      headers: { 'X-Reason': 'token_expired' },
+      headers: {
+        'Cache-Control': 'no-store',
+        'WWW-Authenticate': 'Bearer realm="api", error="invalid_token"',
+        'X-Reason': 'token_expired',
+      },
     });
+  });
+
+  it("lets a formatter replace a standard header, whatever the header name's case", () => {
+    const format: ErrorFormatter = () => ({
+      status: 503,
+      body: 'down',
+      headers: { 'retry-after': '60' },
+    });
+    expect(
+      renderError(new BearerAuthError('upstream_timeout'), format, settings, req).headers,
+    ).toEqual({ 'Cache-Control': 'no-store', 'retry-after': '60' });
   });
 
   it.each<[string, ErrorFormatter]>([

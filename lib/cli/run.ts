@@ -175,7 +175,7 @@ export async function explainChain(
   }
   let user: object | null;
   try {
-    user = await config.findUser(identity, req);
+    user = await config.findUser(identity, req, { signal: options.signal });
   } catch (cause) {
     return {
       ...refuse(new BearerAuthError('directory_error'), 'error', steps),

@@ -1,15 +1,26 @@
 /**
- * Accepts a directory in any of its documented forms and returns one `find` function.
+ * Accepts a directory in any of its documented forms and returns one `find` function that
+ * answers a user object or `null`, or throws when the directory could not answer.
  */
 import type { Request } from 'express';
-import type { DirectoryLookup, DirectoryUser, Identity, UserDirectory } from '../types.js';
+import type {
+  DirectoryContext,
+  DirectoryLookup,
+  DirectoryUser,
+  Identity,
+  UserDirectory,
+} from '../types.js';
 
 /** A `UserDirectory` or a plain lookup function. */
 export type DirectoryInput<U extends DirectoryUser = DirectoryUser> =
   UserDirectory<U> | DirectoryLookup<U>;
 
 /** The normalized lookup. Throws (or rejects) when the directory could not answer. */
-export type FindUser = (identity: Identity, req: Request) => Promise<DirectoryUser | null>;
+export type FindUser = (
+  identity: Identity,
+  req: Request,
+  ctx: DirectoryContext,
+) => Promise<DirectoryUser | null>;
 
 /** `true` when `value` is usable as a directory. */
 export function isDirectoryInput(value: unknown): value is DirectoryInput {
@@ -21,16 +32,29 @@ export function isDirectoryInput(value: unknown): value is DirectoryInput {
   );
 }
 
+const BOXED = [Number, String, Boolean, Symbol, BigInt] as const;
+
+/** A user is a non-null object that is not an array, a boxed primitive or a promise. */
+function isUser(value: object): boolean {
+  if (Array.isArray(value)) return false;
+  if (typeof (value as { then?: unknown }).then === 'function') return false;
+  return !BOXED.some((Box) => value instanceof Box);
+}
+
+/** Checks one directory answer: a user, `null` for "no user", or a thrown TypeError. */
+export function checkDirectoryAnswer(user: unknown): DirectoryUser | null {
+  if (user === null || user === undefined) return null;
+  if (typeof user !== 'object' || !isUser(user)) {
+    throw new TypeError('the directory answered something other than a user object or null');
+  }
+  return user;
+}
+
 /** Turns a directory into one async lookup that answers an object or `null`. */
 export function adaptDirectory(directory: DirectoryInput): FindUser {
   const find: DirectoryLookup =
-    typeof directory === 'function' ? directory : (identity, req) => directory.find(identity, req);
-  return async (identity, req) => {
-    const user = await find(identity, req);
-    if (user === null || user === undefined) return null;
-    if (typeof user !== 'object') {
-      throw new TypeError('the directory answered something other than an object or null');
-    }
-    return user;
-  };
+    typeof directory === 'function'
+      ? directory
+      : (identity, req, ctx) => directory.find(identity, req, ctx);
+  return async (identity, req, ctx) => checkDirectoryAnswer(await find(identity, req, ctx));
 }

@@ -3,6 +3,7 @@
  * address, then by an e-mail address given as the username (users sign in with either).
  */
 import type { DirectoryUser, Identity, UserDirectory } from '../types.js';
+import { copyData } from '../util/copy.js';
 
 /** Which fields of an entry hold the username and the e-mail address. */
 export interface MemoryDirectoryOptions {
@@ -70,5 +71,7 @@ export function memoryDirectory<U extends DirectoryUser>(
       null
     );
   };
-  return { find: async (identity) => lookup(identity) };
+  // Each request gets its own copy of the entry: a handler changing req.auth.user must not
+  // change what the next request sees.
+  return { find: async (identity) => copyData(lookup(identity)) };
 }

@@ -34,8 +34,11 @@ describe('sample: route-guards', () => {
         message: 'Insufficient Scope: This request requires the scope(s): issues:write admin.',
       },
     });
-    // The token itself was fine: bearerAuth accepted it, the guard refused the route.
-    expect(decisions).toMatchObject([{ outcome: 'accept', reason: 'accepted' }]);
+    // The token itself was fine: bearerAuth accepted it, then the guard refused the route.
+    expect(decisions).toMatchObject([
+      { outcome: 'accept', reason: 'accepted', status: 200 },
+      { outcome: 'reject', reason: 'insufficient_scope', status: 403 },
+    ]);
   });
 
   it('lets a verified e-mail address see the reports', async () => {

@@ -5,6 +5,7 @@ import { adaptDirectory } from '../../lib/directory/adapt.js';
 import { USERS } from '../helpers/users.js';
 
 const req = {} as Request;
+const dctx = { signal: new AbortController().signal };
 const identity = (parts: Partial<Identity>): Identity => ({
   subject: 's',
   scopes: [],
@@ -32,14 +33,14 @@ describe('memoryDirectory', () => {
     ['nobody', { username: 'ghost', email: 'ghost@example.com' }, null],
     ['no username and no e-mail', {}, null],
   ])('finds %s', async (_name, parts, expected) => {
-    expect(await directory.find(identity(parts), req)).toBe(expected);
+    expect(await directory.find(identity(parts), req)).toEqual(expected);
   });
 
   it('uses custom keys', async () => {
     const staff = [{ login: 'Ann', mail: 'ann@corp.test' }];
     const custom = memoryDirectory(staff, { usernameKey: 'login', emailKey: 'mail' });
-    expect(await custom.find(identity({ username: 'ann' }), req)).toBe(staff[0]);
-    expect(await custom.find(identity({ email: 'ANN@corp.test' }), req)).toBe(staff[0]);
+    expect(await custom.find(identity({ username: 'ann' }), req)).toEqual(staff[0]);
+    expect(await custom.find(identity({ email: 'ANN@corp.test' }), req)).toEqual(staff[0]);
     expect(await custom.find(identity({ username: 'admin' }), req)).toBeNull();
   });
 
@@ -54,18 +55,32 @@ describe('memoryDirectory', () => {
       { name: 'a', emailAddress: 'team@x.test' },
       { name: 'b', emailAddress: 'team@x.test' },
     ];
-    expect(await memoryDirectory(shared).find(identity({ email: 'team@x.test' }), req)).toBe(
+    expect(await memoryDirectory(shared).find(identity({ email: 'team@x.test' }), req)).toEqual(
       shared[0],
     );
   });
 
-  it('skips entries without the key and does not copy or change entries', async () => {
+  it('skips entries without the key and does not change entries', async () => {
     const entries = Object.freeze([
       Object.freeze({ displayName: 'no name' }),
       Object.freeze({ name: 'x' }),
     ]);
     const dir = memoryDirectory(entries);
-    expect(await dir.find(identity({ username: 'x' }), req)).toBe(entries[1]);
+    expect(await dir.find(identity({ username: 'x' }), req)).toEqual(entries[1]);
+  });
+
+  it('answers each lookup with its own deep copy of the entry', async () => {
+    const entries = [{ name: 'x', groups: ['a'], profile: { team: 'core' } }];
+    const dir = memoryDirectory(entries);
+    const first = (await dir.find(identity({ username: 'x' }), req)) as (typeof entries)[number];
+    first.groups.push('admin');
+    first.profile.team = 'root';
+    expect(await dir.find(identity({ username: 'x' }), req)).toEqual({
+      name: 'x',
+      groups: ['a'],
+      profile: { team: 'core' },
+    });
+    expect(entries[0]).toEqual({ name: 'x', groups: ['a'], profile: { team: 'core' } });
   });
 
   it.each<[string, unknown, unknown, string]>([
@@ -103,17 +118,17 @@ describe('adaptDirectory', () => {
     ['undefined means no user', async () => undefined, null],
     ['null means no user', () => null, null],
   ])('accepts %s', async (_name, directory, expected) => {
-    expect(await adaptDirectory(directory)(identity({}), req)).toBe(expected);
+    expect(await adaptDirectory(directory)(identity({}), req, dctx)).toBe(expected);
   });
 
-  it('passes the identity and the request to the lookup', async () => {
+  it('passes the identity, the request and the context to the lookup', async () => {
     const seen: unknown[] = [];
     const id = identity({ username: 'admin' });
-    await adaptDirectory((who, r) => {
-      seen.push(who, r);
+    await adaptDirectory((who, r, c) => {
+      seen.push(who, r, c);
       return null;
-    })(id, req);
-    expect(seen).toEqual([id, req]);
+    })(id, req, dctx);
+    expect(seen).toEqual([id, req, dctx]);
   });
 
   it.each<[string, Parameters<typeof adaptDirectory>[0]]>([
@@ -125,10 +140,14 @@ describe('adaptDirectory', () => {
     ],
     ['rejects', async () => Promise.reject(new Error('db down'))],
     ['answers a string', async () => 'admin' as never],
+    ['answers an array', async () => [] as never],
+    ['answers a boxed string', async () => new String('admin') as never],
   ])(
     'a lookup that %s makes the lookup reject (the middleware answers 503)',
     async (_name, directory) => {
-      await expect(adaptDirectory(directory)(identity({}), req)).rejects.toBeInstanceOf(Error);
+      await expect(adaptDirectory(directory)(identity({}), req, dctx)).rejects.toBeInstanceOf(
+        Error,
+      );
     },
   );
 });

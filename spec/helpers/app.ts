@@ -29,9 +29,9 @@ export function buildApp(
     bearerAuth({
       directory: memoryDirectory(USERS),
       ...options,
-      onDecision: (decision) => {
+      onDecision: (decision, req) => {
         decisions.push(decision);
-        options.onDecision?.(decision);
+        options.onDecision?.(decision, req);
       },
     }),
   );

