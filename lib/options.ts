@@ -115,6 +115,7 @@ const KNOWN_OPTIONS = [
   'errorHandling',
   'onDecision',
   'retryAfterSeconds',
+  'dpop',
 ];
 
 /** Advice for names that belong to another factory or another library. */

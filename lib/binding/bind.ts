@@ -5,6 +5,7 @@
  * feature is not configured, the token is refused (`token_binding_unsupported`).
  */
 import type { ReasonCode } from '../reasons.js';
+import { bindDpop } from './dpop-bind.js';
 import type { AuthScheme, Binding, Identity } from '../types.js';
 
 /** What the request proves, as the earlier stages found it. */
@@ -21,6 +22,8 @@ export interface RequestEvidence {
 export interface BindingSettings {
   dpop: boolean;
   mtls: boolean;
+  /** With `dpop`: every token must be DPoP-bound (`dpop.required`). */
+  dpopRequired?: boolean;
 }
 
 /** The bind stage's answer. */
@@ -38,7 +41,7 @@ export type BindResult =
  */
 export function bindToken(
   identity: Identity,
-  _evidence: RequestEvidence,
+  evidence: RequestEvidence,
   settings: BindingSettings,
 ): BindResult {
   const cnf = identity.confirmation;
@@ -47,6 +50,11 @@ export function bindToken(
   }
   if (cnf?.x5tS256 !== undefined && !settings.mtls) {
     return { kind: 'refused', reason: 'token_binding_unsupported', binding: 'mtls' };
+  }
+  if (settings.dpop) {
+    const dpop = bindDpop(cnf, evidence.scheme, evidence.proofJkt, settings.dpopRequired === true);
+    if (dpop.kind === 'refused') return { kind: 'refused', reason: dpop.reason, binding: 'dpop' };
+    if (dpop.kind === 'dpop') return { kind: 'bound', binding: 'dpop' };
   }
   return { kind: 'bound', binding: 'bearer' };
 }

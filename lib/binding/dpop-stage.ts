@@ -10,6 +10,7 @@ import type { ResolvedDpopOptions } from './dpop-options.js';
 import { checkDpopHeaders, dpopHeaderLines } from './dpop-header.js';
 import { expectedHtu } from './dpop-htu.js';
 import { checkProof, type ValidProof } from './dpop-proof.js';
+import { claimProof, type ClaimOutcome } from './replay-store.js';
 
 /** The outcome of the proof stage. */
 export type ProofStage =
@@ -67,4 +68,23 @@ export async function proveRequest(
   const refused: ProofStage = { kind: 'refused', reason: check.reason, cause: check.cause };
   if (check.reason === 'dpop_nonce_required' && dpop.nonces) refused.nonce = dpop.nonces.current();
   return refused;
+}
+
+/** Longest wait for the replay store on the request path; past it the request answers 503. */
+export const REPLAY_TIMEOUT_MS = 1000;
+
+/** The replay stage: claims a fully valid, bound proof in the configured store, last. */
+export function claimReplay(dpop: ResolvedDpopOptions, proof: ValidProof): Promise<ClaimOutcome> {
+  return claimProof(dpop.replay, proof, REPLAY_TIMEOUT_MS);
+}
+
+/**
+ * The `DPoP-Nonce` of a successful DPoP request when nonces are on (RFC 9449 §8.2): the current
+ * one, so a client always holds a nonce that is valid for the next steps.
+ */
+export function successNonce(
+  dpop: ResolvedDpopOptions | undefined,
+  scheme: TokenScheme,
+): string | undefined {
+  return dpop?.nonces && scheme === 'dpop' ? dpop.nonces.current() : undefined;
 }
