@@ -61,7 +61,7 @@ export async function dpopUserToken(
     client,
     grantId,
     gty: 'authorization_code',
-    scope: forApi ? apiScope : `openid ${apiScope}`,
+    scope: format === 'jwt' ? apiScope : `openid ${apiScope}`,
   });
   token.setThumbprint('jkt', key.jkt);
   if (forApi) {
