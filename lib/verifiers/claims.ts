@@ -4,6 +4,7 @@
  */
 import type { ReasonCode } from '../reasons.js';
 import type { Claims, Identity } from '../types.js';
+import { confirmationOf } from '../binding/confirmation.js';
 
 /**
  * Scopes from `scope` (RFC 6749 / RFC 9068: one space-separated string) and `scp` (a string or an
@@ -126,6 +127,7 @@ export function identityFromClaims(
     claims,
     issuer: typeof claims.iss === 'string' ? claims.iss : undefined,
     expiresAt: typeof claims.exp === 'number' ? claims.exp : undefined,
+    confirmation: confirmationOf(claims),
     serviceAccount: false,
     verifier: reading.verifier,
   };
