@@ -6,11 +6,7 @@ import './augment.js';
 export { bearerAuth } from './middleware.js';
 export { BEARER_AUTH_DEFAULTS } from './options.js';
 export type { BearerAuthOptions } from './options.js';
-export type {
-  DpopAlgorithm,
-  DpopNonceOptions,
-  DpopOptions,
-} from './binding/dpop-options.js';
+export type { DpopAlgorithm, DpopNonceOptions, DpopOptions } from './binding/dpop-options.js';
 export type { ReplayStore } from './binding/replay-store.js';
 export type { MemoryReplayStoreOptions } from './binding/replay-memory.js';
 export { jwtVerifier } from './verifiers/jwt.js';

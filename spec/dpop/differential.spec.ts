@@ -86,9 +86,12 @@ type Build = (url: string) => Promise<Attempt>;
 async function send(library: Library, build: Build): Promise<number> {
   const url = `${server.url}${ROUTES[library]}`;
   const attempt = await build(url);
-  let req = request(server.url)
-    [(attempt.method ?? 'GET').toLowerCase() as 'get' | 'post'](ROUTES[library])
-    .set('Authorization', `${attempt.scheme ?? 'DPoP'} ${attempt.token}`);
+  const method = (attempt.method ?? 'GET').toLowerCase() as 'get' | 'post';
+  const agent = request(server.url);
+  let req = (method === 'post' ? agent.post(ROUTES[library]) : agent.get(ROUTES[library])).set(
+    'Authorization',
+    `${attempt.scheme ?? 'DPoP'} ${attempt.token}`,
+  );
   if (attempt.proofs.length === 1) req = req.set('DPoP', attempt.proofs[0] as string);
   if (attempt.proofs.length > 1) req = req.set('DPoP', attempt.proofs as unknown as string);
   return (await req).status;
