@@ -11,6 +11,7 @@ import { nonceIssuer, NONCE_STEP_SECONDS } from '../../lib/binding/dpop-nonce.js
 import { DPOP_DEFAULTS, normalizeDpopOptions } from '../../lib/binding/dpop-options.js';
 import { memoryReplayStore } from '../../lib/binding/replay-memory.js';
 import { claimProof, replayKey } from '../../lib/binding/replay-store.js';
+import { extractToken } from '../../lib/extract.js';
 
 const SECRET = 'a-nonce-secret-of-at-least-32-bytes!!';
 
@@ -285,5 +286,50 @@ describe('bindDpop', () => {
     [undefined, 'bearer', undefined, false, { kind: 'bearer' }],
   ] as const)('cnf %j, scheme %s, proof %s, required %s', (cnf, scheme, jkt, required, result) => {
     expect(bindDpop(cnf, scheme, jkt, required)).toEqual(result);
+  });
+});
+
+describe('extractToken with the DPoP scheme', () => {
+  const sources = (authorization: string[], dpopScheme: boolean) => ({
+    authorization,
+    query: undefined,
+    body: undefined,
+    method: 'GET',
+    formEncoded: false,
+    dpopScheme,
+  });
+  const HEADER = new Set(['header'] as const);
+
+  it.each([['DPoP abc'], ['dpop abc'], ['DPOP abc']])('%j → a dpop token', (value) => {
+    expect(extractToken(sources([value], true), HEADER, 100)).toEqual({
+      kind: 'token',
+      token: 'abc',
+      location: 'header',
+      scheme: 'dpop',
+    });
+  });
+
+  it('Bearer still gives a bearer token', () => {
+    expect(extractToken(sources(['Bearer abc'], true), HEADER, 100)).toMatchObject({
+      scheme: 'bearer',
+    });
+  });
+
+  it('with DPoP off the scheme is no token', () => {
+    expect(extractToken(sources(['DPoP abc'], false), HEADER, 100)).toEqual({ kind: 'none' });
+  });
+
+  it.each([['DPoP  abc'], ['DPoP'], ['DPoP a b'], ['DPoP\tabc']])('%j → malformed', (value) => {
+    expect(extractToken(sources([value], true), HEADER, 100)).toEqual({
+      kind: 'error',
+      reason: 'token_malformed',
+    });
+  });
+
+  it('the length cap applies to DPoP tokens', () => {
+    expect(extractToken(sources([`DPoP ${'a'.repeat(101)}`], true), HEADER, 100)).toEqual({
+      kind: 'error',
+      reason: 'token_too_long',
+    });
   });
 });
