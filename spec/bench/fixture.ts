@@ -3,8 +3,9 @@
  * builds it once (reusing the test helpers' keys and mintJwt) and writes it to a JSON file whose
  * path the children get in BENCH_FIXTURE; every server then verifies the very same token.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { JWK } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 import type { Reply } from '../helpers/json-server.js';
@@ -27,6 +28,8 @@ export interface Fixture {
   opaqueToken: string;
   /** The directory entries (the route answers the caller's entry). */
   users: typeof USERS;
+  /** A DPoP proof key (ES256; the load driver signs a fresh proof per request) and an RS256 user token bound to it. */
+  dpop: { privateJwk: JWK; publicJwk: JWK; token: string };
 }
 
 export const ALGS: readonly BenchAlg[] = ['RS256', 'ES256', 'EdDSA'];
@@ -80,9 +83,22 @@ export async function buildFixture(freshCount: number): Promise<Fixture> {
   const serviceToken = await mintJwt({
     claims: { sub: SERVICE_CLIENT, client_id: SERVICE_CLIENT, preferred_username: undefined },
   });
+  const proofKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const proofJwk = proofKey.publicKey.export({ format: 'jwk' }) as JWK;
+  const dpop = {
+    privateJwk: proofKey.privateKey.export({ format: 'jwk' }) as JWK,
+    publicJwk: proofJwk,
+    token: await mintJwt({
+      claims: {
+        exp: Math.floor(Date.now() / 1000) + 86_400,
+        cnf: { jkt: await calculateJwkThumbprint(proofJwk, 'sha256') },
+      },
+    }),
+  };
   return {
     keys,
     tokens,
+    dpop,
     freshPool: await mintPool(freshCount),
     serviceToken,
     opaqueToken: `${OPAQUE_PREFIX}reused-token-0001`,

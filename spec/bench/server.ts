@@ -63,6 +63,13 @@ const CHAINS: Record<string, () => Verifier[]> = {
   introspection: () => [introspection()],
   'introspection-cold': () => [introspection()],
   chain: fullChain,
+  dpop: () => [byKey('RS256')],
+};
+
+/** bearerAuth options beyond the chain, per variant. */
+const EXTRA: Record<string, Record<string, unknown>> = {
+  // The replay store holds every proof for its window (125 s): room for the whole run.
+  dpop: { dpop: { replay: { max: 2_000_000 } } },
 };
 
 const variant = process.argv[2] ?? 'bare';
@@ -81,6 +88,7 @@ if (variant === 'bare' || variant === 'noop') {
   const auth: RequestHandler = bearerAuth({
     verifiers: chain(),
     directory: memoryDirectory(fixture.users),
+    ...EXTRA[variant],
   });
   app.use('/rest/api', auth);
   app.get('/rest/api/2/myself', (req, res) => {
