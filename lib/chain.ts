@@ -4,6 +4,8 @@
  * verdict from a verifier is a bug: it fails closed as `error`.
  */
 import { isOutageReason } from './errors.js';
+import { verifierChannel } from './observe/channels.js';
+import { performance } from 'node:perf_hooks';
 import type { ReasonCode } from './reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from './types.js';
 
@@ -51,6 +53,11 @@ function checkVerdict(verdict: unknown): Verdict | undefined {
   }
 }
 
+/** One verifier run on the `bearer-guard:verifier` channel (never the token). */
+function publishRun(verifier: string, outcome: string, reason: string, started: number): void {
+  verifierChannel.publish({ verifier, outcome, reason, durationMs: performance.now() - started });
+}
+
 /**
  * Asks each verifier in turn.
  *
@@ -68,10 +75,25 @@ export async function runChain(
   const passes: Array<{ verifier: string; reason: ReasonCode }> = [];
   for (const verifier of verifiers) {
     let verdict: Verdict | undefined;
+    const traced = verifierChannel.hasSubscribers;
+    const started = traced ? performance.now() : 0;
     try {
       verdict = checkVerdict(await verifier.verify(token, ctx));
     } catch (cause) {
+      if (traced) publishRun(verifier.name, 'error', 'verifier_error', started);
       return { kind: 'error', reason: 'verifier_error', verifier: verifier.name, cause };
+    }
+    if (traced) {
+      publishRun(
+        verifier.name,
+        verdict?.kind ?? 'error',
+        verdict && verdict.kind !== 'accept'
+          ? verdict.reason
+          : verdict
+            ? 'accepted'
+            : 'verifier_error',
+        started,
+      );
     }
     if (!verdict) {
       return {

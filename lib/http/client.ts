@@ -5,6 +5,8 @@
  * as exceptions, so a verifier can turn them into an `unavailable` verdict.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { performance } from 'node:perf_hooks';
+import { upstreamChannel } from '../observe/channels.js';
 import type { ReasonCode } from '../reasons.js';
 import { isObject, parseJson } from '../util/json.js';
 
@@ -128,6 +130,22 @@ function classify(error: unknown, url: URL, phase: 'connect' | 'body'): Upstream
 export async function callUpstream(
   request: UpstreamRequest,
 ): Promise<UpstreamAnswer | UpstreamFailure> {
+  if (!upstreamChannel.hasSubscribers) return call(request);
+  const started = performance.now();
+  const outcome = await call(request);
+  // Origin and path only: a query may carry a secret.
+  const message: Record<string, unknown> = {
+    url: `${request.url.origin}${request.url.pathname}`,
+    method: request.method ?? (request.form ? 'POST' : 'GET'),
+    durationMs: performance.now() - started,
+  };
+  if (outcome.kind === 'answer') message.status = outcome.status;
+  else message.failure = outcome.reason;
+  upstreamChannel.publish(message);
+  return outcome;
+}
+
+async function call(request: UpstreamRequest): Promise<UpstreamAnswer | UpstreamFailure> {
   // Timers take whole milliseconds up to 2^31 - 1: a fractional or huge option must not throw here.
   const timeoutMs = Math.min(
     Math.ceil(request.timeoutMs ?? HTTP_DEFAULTS.timeoutMs),

@@ -369,3 +369,53 @@ describe('decisions', () => {
     }
   });
 });
+
+describe('diagnostics channels', () => {
+  it('bearer-guard:verifier reports each verifier run and bearer-guard:upstream each upstream call, without the token', async () => {
+    const { subscribe, unsubscribe } = await import('node:diagnostics_channel');
+    const { startJsonServer } = await import('../helpers/json-server.js');
+    const { introspectionVerifier } = await import('../../lib/index.js');
+    const upstream = await startJsonServer(() => ({
+      json: { active: true, sub: 'user-1', username: 'admin', aud: 'api', token_type: 'Bearer' },
+    }));
+    const runs: unknown[] = [];
+    const calls: unknown[] = [];
+    const onRun = (m: unknown) => runs.push(m);
+    const onCall = (m: unknown) => calls.push(m);
+    subscribe('bearer-guard:verifier', onRun);
+    subscribe('bearer-guard:upstream', onCall);
+    try {
+      const app = express();
+      app.use(
+        bearerAuth({
+          verifiers: [
+            fixedVerifier(),
+            introspectionVerifier({
+              endpoint: `${upstream.url}/introspect?tenant=secret-query`,
+              clientId: 'rs',
+              clientSecret: 'rs-secret',
+              audience: 'api',
+            } as Parameters<typeof introspectionVerifier>[0]),
+          ],
+          directory: memoryDirectory(USERS),
+        }),
+      );
+      app.get('/me', (req, res) => res.json(req.auth?.user));
+      await request(app).get('/me').set('Authorization', 'Bearer opaque-abc').expect(200);
+    } finally {
+      unsubscribe('bearer-guard:verifier', onRun);
+      unsubscribe('bearer-guard:upstream', onCall);
+      await upstream.close();
+    }
+    expect(runs).toMatchObject([
+      { verifier: 'fixed', outcome: 'pass', reason: 'token_unrecognized' },
+      { verifier: 'introspection', outcome: 'accept', reason: 'accepted' },
+    ]);
+    expect(calls).toMatchObject([
+      { url: `${upstream.url}/introspect`, method: 'POST', status: 200 },
+    ]);
+    const text = JSON.stringify([runs, calls]);
+    expect(text).not.toContain('opaque-abc');
+    expect(text).not.toContain('secret-query');
+  });
+});
