@@ -15,7 +15,6 @@ import { listen, type Listening } from '../helpers/listen.js';
 import { AUDIENCE, ISSUER, mintJwt, nowSeconds } from '../helpers/tokens.js';
 import { USERS } from '../helpers/users.js';
 import { makeProof, proofKey, unsignedProof, type ProofKey } from '../helpers/dpop.js';
-import { withConfirmation } from '../helpers/dpop-peers.js';
 
 let server: Listening;
 let key: ProofKey;
@@ -44,13 +43,11 @@ beforeAll(async () => {
     '/bg',
     bearerAuth({
       verifiers: [
-        withConfirmation(
-          jwtVerifier({
-            publicKey: testKey('RS256').publicPem,
-            issuer: ISSUER,
-            audience: AUDIENCE,
-          }),
-        ),
+        jwtVerifier({
+          publicKey: testKey('RS256').publicPem,
+          issuer: ISSUER,
+          audience: AUDIENCE,
+        }),
       ],
       directory: memoryDirectory(USERS),
       dpop: { algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'] },

@@ -11,7 +11,6 @@ import { testKey } from '../helpers/keys.js';
 import { listen } from '../helpers/listen.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 import { makeProof, type ProofKey, type ProofParts } from '../helpers/dpop.js';
-import { withConfirmation } from '../helpers/dpop-peers.js';
 
 export { MYSELF };
 
@@ -31,9 +30,11 @@ export async function startDpopApi(
   dpop: DpopOptions | undefined,
   extra: Partial<BearerAuthOptions> = {},
 ): Promise<DpopApi> {
-  const verifier = withConfirmation(
-    jwtVerifier({ publicKey: testKey('RS256').publicPem, issuer: ISSUER, audience: AUDIENCE }),
-  );
+  const verifier = jwtVerifier({
+    publicKey: testKey('RS256').publicPem,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
   const { app, decisions } = buildApp({
     verifiers: [verifier],
     ...(dpop === undefined ? {} : { dpop }),

@@ -14,7 +14,6 @@ import { listen } from '../helpers/listen.js';
 import { USERS } from '../helpers/users.js';
 import { AUDIENCE, ISSUER, nowSeconds } from '../helpers/tokens.js';
 import { makeProof, proofKey, type ProofKey } from '../helpers/dpop.js';
-import { withConfirmation } from '../helpers/dpop-peers.js';
 import {
   boundToken,
   challengeOf,
@@ -75,13 +74,11 @@ describe('a DPoP-bound token with a valid proof', () => {
     app.use(
       bearerAuth({
         verifiers: [
-          withConfirmation(
-            jwtVerifier({
-              publicKey: testKey('RS256').publicPem,
-              issuer: ISSUER,
-              audience: AUDIENCE,
-            }),
-          ),
+          jwtVerifier({
+            publicKey: testKey('RS256').publicPem,
+            issuer: ISSUER,
+            audience: AUDIENCE,
+          }),
         ],
         directory: memoryDirectory(USERS),
         dpop: {},

@@ -40,7 +40,7 @@ beforeAll(async () => {
     '/api',
     bearerAuth({
       verifiers: [
-        withConfirmation(jwtVerifier({ discovery: as.issuer, audience: JWT_RESOURCE })),
+        jwtVerifier({ discovery: as.issuer, audience: JWT_RESOURCE }),
         withConfirmation(
           introspectionVerifier({
             endpoint: `${as.issuer}/token/introspection`,

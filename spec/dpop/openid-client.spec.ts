@@ -9,7 +9,6 @@ import * as client from 'openid-client';
 import { bearerAuth, jwtVerifier, type DpopOptions } from '../../lib/index.js';
 import { CLIENTS, JWT_RESOURCE, startAuthServer, type AuthServer } from '../helpers/auth-server.js';
 import { listen, type Listening } from '../helpers/listen.js';
-import { withConfirmation } from '../helpers/dpop-peers.js';
 
 let as: AuthServer;
 let config: client.Configuration;
@@ -42,7 +41,7 @@ async function startApi(dpop: DpopOptions): Promise<Api> {
   });
   app.use(
     bearerAuth({
-      verifiers: [withConfirmation(jwtVerifier({ discovery: as.issuer, audience: JWT_RESOURCE }))],
+      verifiers: [jwtVerifier({ discovery: as.issuer, audience: JWT_RESOURCE })],
       directory: async (identity) => ({ name: identity.subject }),
       dpop,
     }),

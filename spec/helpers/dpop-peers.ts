@@ -1,8 +1,7 @@
 /**
  * DPoP-bound tokens from the real authorization server (oidc-provider, which has DPoP on by
  * default): client credentials with a proof at its token endpoint, and user tokens bound to a
- * key, opaque or JWT. Plus `withConfirmation`, for verifiers that do not yet fill
- * `identity.confirmation` from `cnf` themselves.
+ * key, opaque or JWT.
  */
 import {
   CLIENTS,
@@ -92,8 +91,9 @@ export async function providerUserinfo(
 }
 
 /**
- * Fills `identity.confirmation` from the `cnf` claim of a JWT payload or introspection answer
- * when the wrapped verifier has not: what the built-in verifiers do once they read `cnf`.
+ * Fills `identity.confirmation` from the `cnf` of an introspection answer when the wrapped
+ * verifier has not. jwtVerifier reads `cnf` itself; this is for an introspectionVerifier that
+ * does not yet (drop it once it does: the tests must then pass without it).
  */
 export function withConfirmation(verifier: Verifier): Verifier {
   return {
