@@ -204,6 +204,20 @@ export function bearerAuth(options: BearerAuthOptions): RequestHandler {
       return refuse(req, res, errorFor(result), started, outcome);
     }
 
+    // Revocations (sharedCache) overrule the chain and its caches. Decided without a promise
+    // when this process knows; only a store lookup is awaited.
+    let revoked = config.revocation?.check(token, result.identity);
+    if (revoked !== undefined && typeof revoked !== 'string') revoked = await revoked;
+    if (revoked) {
+      return refuse(
+        req,
+        res,
+        new BearerAuthError(revoked, { verifier: result.verifier }),
+        started,
+        'reject',
+      );
+    }
+
     // The request's own copies: verifiers cache identities per token, and a handler changing
     // req.auth.scopes or a top-level claim must not reach the next request with that token.
     const identity: Identity = {

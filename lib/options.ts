@@ -10,6 +10,7 @@ import {
 } from './directory/adapt.js';
 import type { TokenLocation } from './extract.js';
 import type { ErrorFormat } from './respond.js';
+import { checkRevocationOption, type RevocationCheck } from './shared/revocation-option.js';
 import type { Decision, Verifier } from './types.js';
 
 /** Options of `bearerAuth`. */
@@ -35,6 +36,8 @@ export interface BearerAuthOptions {
   onDecision?: (decision: Decision) => void;
   /** `Retry-After` on 503 answers, in seconds. Default 5. */
   retryAfterSeconds?: number;
+  /** A `sharedCache()` whose revocations are honoured: a revoked token or subject is refused. */
+  revocation?: RevocationCheck;
 }
 
 /** Options after defaults and checks. */
@@ -48,6 +51,7 @@ export interface ResolvedBearerAuthOptions {
   readonly errorFormat: ErrorFormat;
   readonly onDecision: ((decision: Decision) => void) | undefined;
   readonly retryAfterSeconds: number;
+  readonly revocation: RevocationCheck | undefined;
 }
 
 /** Defaults of `bearerAuth`. */
@@ -152,5 +156,6 @@ export function normalizeBearerAuthOptions(options: BearerAuthOptions): Resolved
     errorFormat,
     onDecision: options.onDecision,
     retryAfterSeconds,
+    revocation: checkRevocationOption('bearerAuth', options.revocation),
   });
 }

@@ -3,7 +3,11 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import { normalizeCacheOption, type TokenCacheOptions } from '../cache/token-cache.js';
+import {
+  normalizeCacheOption,
+  type ResolvedTokenCacheOptions,
+  type TokenCacheOptions,
+} from '../cache/token-cache.js';
 import type { Claims } from '../types.js';
 import { ASYMMETRIC_ALGORITHMS } from './jwt-algorithms.js';
 import { singleKey, staticKeySet, type KeySource } from './jwt-keys.js';
@@ -63,7 +67,7 @@ export interface ResolvedJwtOptions {
   readonly usernameClaim: (claims: Claims) => string | undefined;
   readonly requiredClaims: readonly string[];
   readonly typ: string | undefined;
-  readonly cache: Required<TokenCacheOptions> | false;
+  readonly cache: ResolvedTokenCacheOptions | false;
   readonly now: () => number;
 }
 

@@ -2,7 +2,7 @@
  * The option types of oauthProviderVerifier: what a caller passes (per preset, derived from the
  * preset records) and what normalization resolves it to.
  */
-import type { TokenCacheOptions } from '../../cache/token-cache.js';
+import type { ResolvedTokenCacheOptions, TokenCacheOptions } from '../../cache/token-cache.js';
 import type { Claims } from '../../types.js';
 import type { PRESETS, PresetName } from './index.js';
 import type { FieldPath, ProfileEndpoint } from './preset.js';
@@ -123,7 +123,7 @@ export interface ResolvedProviderOptions {
   /** Opaque tokens may go to the profile endpoint (it exists and can make the client checks). */
   readonly opaqueToEndpoint: boolean;
   readonly ttlSeconds: number;
-  readonly cache: Required<TokenCacheOptions> | false;
+  readonly cache: ResolvedTokenCacheOptions | false;
   readonly timeoutMs: number;
   readonly allowInsecureHttp: boolean;
   readonly now: () => number;
