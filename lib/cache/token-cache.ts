@@ -153,9 +153,16 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
     return undefined;
   };
 
-  const forgetKey = (key: string): boolean => {
-    const pending = inFlight.delete(key);
-    return lru.delete(key) || pending;
+  // Held by the cache's own functions: the shared cache only keeps a weak reference to it.
+  const handle = {
+    forgetId(key: string): boolean {
+      const pending = inFlight.delete(key);
+      return lru.delete(key) || pending;
+    },
+    clear(): void {
+      inFlight.clear();
+      lru.clear();
+    },
   };
 
   const cache: TokenCache<V> = {
@@ -166,17 +173,16 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
       return inFlight.get(key) ?? load(key, token, loader);
     },
     forget(token) {
-      return forgetKey(keyOf(token));
+      return handle.forgetId(keyOf(token));
     },
     clear() {
-      inFlight.clear();
-      lru.clear();
+      handle.clear();
     },
     get size() {
       return lru.size;
     },
   };
-  shared?.level.attach({ forgetId: forgetKey, clear: () => cache.clear() }, shared.scope);
+  shared?.level.attach(handle, shared.scope);
   return cache;
 }
 

@@ -17,7 +17,7 @@ export type {
   SubscriptionHandlers,
 } from '../shared/store.js';
 
-type Listener = (...args: never[]) => void;
+type Listener = (...args: unknown[]) => void;
 
 /** The methods `nodeRedisStore` uses of a node-redis client (`createClient()` from `redis`). */
 export interface NodeRedisClientLike {

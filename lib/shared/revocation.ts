@@ -171,6 +171,9 @@ export class Revocations implements RevocationCheck {
 
   #issuedAtMs(id: string, identity: Identity): number {
     if (typeof identity.issuedAt === 'number') return identity.issuedAt * 1000;
+    // A JWT's payload and an introspection answer both name the issue time `iat`.
+    const iat = identity.claims.iat;
+    if (typeof iat === 'number' && Number.isFinite(iat)) return iat * 1000;
     const noted = this.#deps.verifiedAt(id);
     if (noted !== undefined) return noted;
     const seen = this.#firstSeen.get(id);

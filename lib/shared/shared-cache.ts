@@ -97,7 +97,7 @@ export interface SharedCache extends RevocationCheck {
 
 /** A token cache attached to a shared cache: forgotten in when a revocation arrives. */
 export interface AttachedCache {
-  forgetId(id: string): void;
+  forgetId(id: string): unknown;
   clear(): void;
 }
 
