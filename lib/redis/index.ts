@@ -114,7 +114,11 @@ export function nodeRedisStore(client: NodeRedisClientLike): SharedStore {
     async publish(channel, message) {
       await client.publish(channel, message);
     },
-    async subscribe(channel, handlers: SubscriptionHandlers): Promise<StoreSubscription> {
+    async subscribe(
+      channel,
+      handlers: SubscriptionHandlers,
+      signal?: AbortSignal,
+    ): Promise<StoreSubscription> {
       const sub = client.duplicate();
       let subscribed = false;
       let closing = false;
@@ -140,9 +144,11 @@ export function nodeRedisStore(client: NodeRedisClientLike): SharedStore {
           // Already closed.
         }
       };
+      signal?.addEventListener('abort', () => void stop(), { once: true });
       try {
         await sub.connect();
         await sub.subscribe(channel, (message) => handlers.message(message));
+        signal?.throwIfAborted();
       } catch (cause) {
         await stop();
         throw cause;
@@ -183,7 +189,11 @@ export function ioredisStore(client: IoRedisClientLike): SharedStore {
     async publish(channel, message) {
       await client.publish(channel, message);
     },
-    async subscribe(channel, handlers: SubscriptionHandlers): Promise<StoreSubscription> {
+    async subscribe(
+      channel,
+      handlers: SubscriptionHandlers,
+      signal?: AbortSignal,
+    ): Promise<StoreSubscription> {
       const sub = client.duplicate();
       let subscribed = false;
       let closing = false;
@@ -204,8 +214,10 @@ export function ioredisStore(client: IoRedisClientLike): SharedStore {
         closing = true;
         sub.disconnect();
       };
+      signal?.addEventListener('abort', () => void stop(), { once: true });
       try {
         await sub.subscribe(channel);
+        signal?.throwIfAborted();
       } catch (cause) {
         await stop();
         throw cause;

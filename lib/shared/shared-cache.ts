@@ -297,6 +297,7 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
   let subscription: StoreSubscription | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  const closing = new AbortController();
   const subscribe = () => {
     retry = undefined;
     if (closed) return;
@@ -318,7 +319,7 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
           bus = 'stale';
           report();
         },
-      })
+      }, closing.signal)
       .then(
         (sub) => {
           if (closed) void sub.close().catch(() => undefined);
@@ -474,6 +475,7 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
       closed = true;
       bus = 'closed';
       if (retry) clearTimeout(retry);
+      closing.abort();
       revocations.down();
       const sub = subscription;
       subscription = undefined;

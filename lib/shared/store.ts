@@ -53,7 +53,12 @@ export interface SharedStore {
   publish(channel: string, message: string): Promise<void>;
   /**
    * Subscribes to `channel` on a connection of its own (Redis pub/sub blocks the connection
-   * that subscribes). Resolves once subscribed.
+   * that subscribes). Resolves once subscribed. When `signal` aborts before that, the attempt
+   * is given up and its connection released.
    */
-  subscribe(channel: string, handlers: SubscriptionHandlers): Promise<StoreSubscription>;
+  subscribe(
+    channel: string,
+    handlers: SubscriptionHandlers,
+    signal?: AbortSignal,
+  ): Promise<StoreSubscription>;
 }
