@@ -74,12 +74,18 @@ export function createBreaker(settings: BreakerSettings): Breaker {
       }
       return new Promise<T>((resolve, reject) => {
         let settled = false;
+        // The deadline is checked after the event loop has handled pending I/O (setImmediate
+        // runs after the poll phase): a busy process must not blame the store for its own lag.
         const timer = setTimeout(() => {
-          if (settled) return;
-          settled = true;
-          if (trial) trialInFlight = false;
-          fail(trial);
-          reject(new StoreUnavailableError(`the store did not answer within ${timeoutMs} ms`, 'timeout'));
+          setImmediate(() => {
+            if (settled) return;
+            settled = true;
+            if (trial) trialInFlight = false;
+            fail(trial);
+            reject(
+              new StoreUnavailableError(`the store did not answer within ${timeoutMs} ms`, 'timeout'),
+            );
+          });
         }, timeoutMs);
         timer.unref?.();
         let pending: Promise<T>;
