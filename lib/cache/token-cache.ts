@@ -6,11 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Codec } from '../shared/verdict-codec.js';
-import {
-  sharedLevelOf,
-  type SharedCache,
-  type SharedLevel,
-} from '../shared/shared-cache.js';
+import { sharedLevelOf, type SharedCache, type SharedLevel } from '../shared/shared-cache.js';
 import { scopeOf } from '../shared/keys.js';
 import { sha256 } from '../util/hash.js';
 import { checkKnownOptions } from '../util/known-options.js';
@@ -132,7 +128,9 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
       .then(() => (shared ? shared.load(key, token, loader) : loader()))
       .then((loaded) => {
         if (enabled && loaded.ttlMs > 0 && inFlight.get(key) === pending) {
-          const ttl = Math.ceil(shared ? Math.min(loaded.ttlMs, shared.level.localTtlMs) : loaded.ttlMs);
+          const ttl = Math.ceil(
+            shared ? Math.min(loaded.ttlMs, shared.level.localTtlMs) : loaded.ttlMs,
+          );
           lru.set(key, { value: loaded.value, until: now() + ttl }, { ttl });
           if (shared && !(loaded as SharedLoaded<V>).fromStore) shared.write(token, loaded);
         }

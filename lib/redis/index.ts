@@ -32,7 +32,10 @@ export interface NodeRedisClientLike {
 /** The methods `nodeRedisStore` uses of its subscriber (a duplicate of the client). */
 export interface NodeRedisSubscriberLike {
   connect(): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
+  subscribe(
+    channel: string,
+    listener: (message: string, channel: string) => void,
+  ): Promise<unknown>;
   on(event: 'ready' | 'end' | 'error' | 'reconnecting', listener: Listener): unknown;
   /** node-redis 5+ (`close`/`destroy`) or 4 (`disconnect`): whichever exists is called. */
   destroy?(): unknown;
@@ -106,7 +109,9 @@ export function nodeRedisStore(client: NodeRedisClientLike): SharedStore {
     },
     async set(key, value, { ttlMs, ifAbsent }) {
       const ttl = checkTtl(ttlMs);
-      return asWritten(await client.set(key, value, ifAbsent ? { PX: ttl, NX: true } : { PX: ttl }));
+      return asWritten(
+        await client.set(key, value, ifAbsent ? { PX: ttl, NX: true } : { PX: ttl }),
+      );
     },
     async delete(key) {
       await client.del(key);
@@ -180,7 +185,9 @@ export function ioredisStore(client: IoRedisClientLike): SharedStore {
     async set(key, value, { ttlMs, ifAbsent }) {
       const ttl = checkTtl(ttlMs);
       return asWritten(
-        ifAbsent ? await client.set(key, value, 'PX', ttl, 'NX') : await client.set(key, value, 'PX', ttl),
+        ifAbsent
+          ? await client.set(key, value, 'PX', ttl, 'NX')
+          : await client.set(key, value, 'PX', ttl),
       );
     },
     async delete(key) {

@@ -83,7 +83,10 @@ export function createBreaker(settings: BreakerSettings): Breaker {
             if (trial) trialInFlight = false;
             fail(trial);
             reject(
-              new StoreUnavailableError(`the store did not answer within ${timeoutMs} ms`, 'timeout'),
+              new StoreUnavailableError(
+                `the store did not answer within ${timeoutMs} ms`,
+                'timeout',
+              ),
             );
           });
         }, timeoutMs);
@@ -122,7 +125,10 @@ export function createBreaker(settings: BreakerSettings): Breaker {
 export function withTimeout<T>(op: () => Promise<T>, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new StoreUnavailableError(`the store did not answer within ${timeoutMs} ms`, 'timeout')),
+      () =>
+        reject(
+          new StoreUnavailableError(`the store did not answer within ${timeoutMs} ms`, 'timeout'),
+        ),
       timeoutMs,
     );
     timer.unref?.();

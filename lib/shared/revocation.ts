@@ -215,7 +215,10 @@ export class Revocations implements RevocationCheck {
     const [tombstone, cutoff] = await Promise.all([
       this.#clean.has(id) && this.live
         ? Promise.resolve(false)
-        : this.#readFirst(this.tokenIds(token).map((t) => this.#deps.space.tombstone(t)), 'token'),
+        : this.#readFirst(
+            this.tokenIds(token).map((t) => this.#deps.space.tombstone(t)),
+            'token',
+          ),
       this.live && this.#subjects.has(subjectId)
         ? Promise.resolve(this.#subjects.get(subjectId) as number)
         : this.#readFirst(
@@ -241,7 +244,10 @@ export class Revocations implements RevocationCheck {
    * Reads the first of `keys` that holds a sealed revocation: `true`/`false` for a tombstone,
    * the cut-off (0: none) for a subject, `undefined` when the store could not answer.
    */
-  async #readFirst(keys: string[], kind: 'token' | 'subject'): Promise<boolean | number | undefined> {
+  async #readFirst(
+    keys: string[],
+    kind: 'token' | 'subject',
+  ): Promise<boolean | number | undefined> {
     const { store, breaker } = this.#deps;
     let values: unknown[];
     try {

@@ -42,7 +42,10 @@ export function deriveKeys(factory: string, secret: unknown): readonly DerivedKe
   return Object.freeze(
     list.map((value) => {
       const buffer = toBuffer(factory, value);
-      return Object.freeze({ mac: derive(buffer, 'bg:v1 key'), seal: derive(buffer, 'bg:v1 seal') });
+      return Object.freeze({
+        mac: derive(buffer, 'bg:v1 key'),
+        seal: derive(buffer, 'bg:v1 seal'),
+      });
     }),
   );
 }

@@ -209,17 +209,22 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
       'onStatusChange',
     ],
     {
-      ttlSeconds: 'the lifetime of entries is the verifier\'s cache.ttlSeconds; "localTtlSeconds" caps it in memory',
+      ttlSeconds:
+        'the lifetime of entries is the verifier\'s cache.ttlSeconds; "localTtlSeconds" caps it in memory',
       prefix: 'write "namespace" (keys are bg:v1:<namespace>:…)',
-      client: 'write store: nodeRedisStore(client) or store: ioredisStore(client) (from bearer-guard/redis)',
-      redis: 'write store: nodeRedisStore(client) or store: ioredisStore(client) (from bearer-guard/redis)',
+      client:
+        'write store: nodeRedisStore(client) or store: ioredisStore(client) (from bearer-guard/redis)',
+      redis:
+        'write store: nodeRedisStore(client) or store: ioredisStore(client) (from bearer-guard/redis)',
     },
   );
   const store = options.store as SharedStore | undefined;
   if (
     typeof store !== 'object' ||
     store === null ||
-    STORE_METHODS.some((m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function')
+    STORE_METHODS.some(
+      (m) => typeof (store as unknown as Record<string, unknown>)[m] !== 'function',
+    )
   ) {
     fail(
       '"store" option must be a store ({ get, set, delete, publish, subscribe }): nodeRedisStore(client), ioredisStore(client) or memoryStore()',
@@ -229,7 +234,8 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
   const namespace = checkNamespace(FACTORY, options.namespace ?? 'default');
   const timeoutMs = positive('timeoutMs', options.timeoutMs, 100, true);
   const localTtlMs = positive('localTtlSeconds', options.localTtlSeconds, 60) * 1000;
-  const revocationTtlMs = positive('revocationTtlSeconds', options.revocationTtlSeconds, 86_400) * 1000;
+  const revocationTtlMs =
+    positive('revocationTtlSeconds', options.revocationTtlSeconds, 86_400) * 1000;
   const breakerOptions = options.breaker ?? {};
   if (typeof breakerOptions !== 'object' || breakerOptions === null) {
     fail('"breaker" option must be an object');
@@ -267,7 +273,13 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
       // An observer's failure changes nothing.
     }
   };
-  const breaker: Breaker = createBreaker({ timeoutMs, failures, cooldownMs, now, onChange: report });
+  const breaker: Breaker = createBreaker({
+    timeoutMs,
+    failures,
+    cooldownMs,
+    now,
+    onChange: report,
+  });
 
   const attached = new Set<WeakRef<AttachedCache>>();
   const scopes = new Set<string>();
@@ -302,24 +314,28 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
     retry = undefined;
     if (closed) return;
     store
-      .subscribe(space.channel, {
-        message: (message) => revocations.message(message),
-        reset: () => {
-          if (closed) return;
-          eachCache((cache) => cache.clear());
-          revocations.reset();
-          bus = 'live';
-          staleSince = undefined;
-          report();
+      .subscribe(
+        space.channel,
+        {
+          message: (message) => revocations.message(message),
+          reset: () => {
+            if (closed) return;
+            eachCache((cache) => cache.clear());
+            revocations.reset();
+            bus = 'live';
+            staleSince = undefined;
+            report();
+          },
+          down: () => {
+            if (closed) return;
+            revocations.down();
+            if (bus === 'live') staleSince = now();
+            bus = 'stale';
+            report();
+          },
         },
-        down: () => {
-          if (closed) return;
-          revocations.down();
-          if (bus === 'live') staleSince = now();
-          bus = 'stale';
-          report();
-        },
-      }, closing.signal)
+        closing.signal,
+      )
       .then(
         (sub) => {
           if (closed) void sub.close().catch(() => undefined);
@@ -340,7 +356,8 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
     now,
     async read(scope, token) {
       const entryKeys: string[] = [];
-      for (let i = 0; i < keys.length; i++) entryKeys.push(space.entry(scope, space.tokenId(token, i)));
+      for (let i = 0; i < keys.length; i++)
+        entryKeys.push(space.entry(scope, space.tokenId(token, i)));
       let values: unknown[];
       try {
         values = await breaker.run(() => Promise.all(entryKeys.map((key) => store.get(key))));
@@ -353,7 +370,8 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
         const entry = entryFrom(open(keys[i] as DerivedKeys, entryKeys[i] as string, values[i]));
         if (!entry) continue;
         // Freshness by the local clock, whatever the store's own expiry says.
-        if (!(entry.until > at) || entry.until - at > MAX_ENTRY_MS || entry.at > at + 60_000) continue;
+        if (!(entry.until > at) || entry.until - at > MAX_ENTRY_MS || entry.at > at + 60_000)
+          continue;
         return { json: entry.v, remainingMs: entry.until - at, verifiedAt: entry.at };
       }
       return undefined;
@@ -388,15 +406,19 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
         throw new TypeError('shared.revoke: token must be a non-empty string');
       }
       const expiresAt = revokeOptions.expiresAt;
-      if (expiresAt !== undefined && (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt))) {
+      if (
+        expiresAt !== undefined &&
+        (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt))
+      ) {
         throw new TypeError('shared.revoke: "expiresAt" must be epoch seconds');
       }
       const start = now();
       // A minute of slack for clocks that disagree about the expiry.
       const until = Math.max(
         start + 1000,
-        (expiresAt !== undefined ? expiresAt * 1000 : (jwtExpiryMs(token) ?? start + revocationTtlMs)) +
-          60_000,
+        (expiresAt !== undefined
+          ? expiresAt * 1000
+          : (jwtExpiryMs(token) ?? start + revocationTtlMs)) + 60_000,
       );
       const ids = revocations.tokenIds(token);
       const msg = { type: 'token' as const, ids, until };
@@ -411,7 +433,9 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
                 ttlMs: until - start,
               });
             }),
-            ...ids.flatMap((id) => [...scopes].map((scope) => store.delete(space.entry(scope, id)))),
+            ...ids.flatMap((id) =>
+              [...scopes].map((scope) => store.delete(space.entry(scope, id))),
+            ),
           ]),
         adminTimeoutMs,
       );
@@ -423,11 +447,14 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
 
     async revokeSubject(revocation) {
       if (typeof revocation !== 'object' || revocation === null) {
-        throw new TypeError('shared.revokeSubject: an object { issuer, subject, before? } is required');
+        throw new TypeError(
+          'shared.revokeSubject: an object { issuer, subject, before? } is required',
+        );
       }
       checkKnownOptions('shared.revokeSubject', revocation, ['issuer', 'subject', 'before']);
       const { issuer, subject } = revocation;
-      if (typeof issuer !== 'string') throw new TypeError('shared.revokeSubject: "issuer" must be a string');
+      if (typeof issuer !== 'string')
+        throw new TypeError('shared.revokeSubject: "issuer" must be a string');
       if (typeof subject !== 'string' || subject === '') {
         throw new TypeError('shared.revokeSubject: "subject" must be a non-empty string');
       }
@@ -448,7 +475,9 @@ export function sharedCache(options: SharedCacheOptions): SharedCache {
               const k = keys[i] as DerivedKeys;
               // A cut-off only moves later.
               const existing = open(k, key, await store.get(key));
-              const previous = existing ? (JSON.parse(existing) as RevocationRecord).before : undefined;
+              const previous = existing
+                ? (JSON.parse(existing) as RevocationRecord).before
+                : undefined;
               const record: RevocationRecord = {
                 until: start + revocationTtlMs,
                 before: Math.max(before, typeof previous === 'number' ? previous : 0),

@@ -22,7 +22,10 @@ export interface Codec<V> {
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.getPrototypeOf(v) === Object.prototype;
 const optString = (v: unknown) => v === undefined || typeof v === 'string';
 const optNumber = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
 

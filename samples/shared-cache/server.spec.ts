@@ -73,12 +73,19 @@ describe('shared-cache sample', () => {
     const [one, two] = [await start(), await start()];
     const token = `op-${randomBytes(16).toString('base64url')}`;
     await myself(one, token).expect(200);
-    // The shared entry is written off the response path.
-    for (let i = 0; i < 200 && (await myself(two, token)).status === 200 && upstream.count() > 1; i++);
+    // The shared entry is written off the response path: wait until it is in Redis.
+    for (let i = 0; i < 400; i++) {
+      const { keys } = await redis.scan('0', { MATCH: `bg:v1:${namespace}:c:*`, COUNT: 1000 });
+      if (keys.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     await myself(two, token).expect(200);
     expect(upstream.count()).toBe(1);
 
-    await request(two.app).post('/rest/api/logout').set('Authorization', `Bearer ${token}`).expect(204);
+    await request(two.app)
+      .post('/rest/api/logout')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
     await myself(two, token).expect(401);
     let status = 200;
     for (let i = 0; i < 200 && status === 200; i++) {

@@ -16,14 +16,23 @@ import {
 import { nodeRedisStore } from '../../lib/redis/index.js';
 import { USERS } from '../helpers/users.js';
 
-const [introspectUrl, redisUrl, namespace, secret] = process.argv.slice(2) as [string, string, string, string];
+const [introspectUrl, redisUrl, namespace, secret] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+];
 const withShared = redisUrl !== 'none';
 
 async function main() {
   let shared: SharedCache | undefined;
   let client: ReturnType<typeof createClient> | undefined;
   if (withShared) {
-    client = createClient({ url: redisUrl, socket: { reconnectStrategy: 100 }, disableOfflineQueue: true });
+    client = createClient({
+      url: redisUrl,
+      socket: { reconnectStrategy: 100 },
+      disableOfflineQueue: true,
+    });
     client.on('error', () => undefined);
     await client.connect();
     shared = sharedCache({ store: nodeRedisStore(client), secret, namespace });
@@ -38,12 +47,32 @@ async function main() {
     cache: shared ? { shared } : {},
   });
   const app = express();
-  app.use('/api', bearerAuth({ verifiers: [verifier], directory: memoryDirectory(USERS), ...(shared ? { revocation: shared } : {}) }));
-  app.get('/api/myself', (req, res) => res.json({ name: (req.auth?.user as { name?: string }).name }));
+  app.use(
+    '/api',
+    bearerAuth({
+      verifiers: [verifier],
+      directory: memoryDirectory(USERS),
+      ...(shared ? { revocation: shared } : {}),
+    }),
+  );
+  app.get('/api/myself', (req, res) =>
+    res.json({ name: (req.auth?.user as { name?: string }).name }),
+  );
   const server = app.listen(0, '127.0.0.1', () => {
     process.send?.({ port: (server.address() as AddressInfo).port });
   });
-  const identity = (): Identity => ({ subject: 'user-admin', issuer: 'https://id.example.com', scopes: [], claims: { iat: 1 }, serviceAccount: false, verifier: 'introspection' });
+  // The driver keeps its connections; a busy machine must not see them closed under it.
+  server.keepAliveTimeout = 120_000;
+  // The benchmark ended (or died): so does this instance.
+  process.on('disconnect', () => process.exit(0));
+  const identity = (): Identity => ({
+    subject: 'user-admin',
+    issuer: 'https://id.example.com',
+    scopes: [],
+    claims: { iat: 1 },
+    serviceAccount: false,
+    verifier: 'introspection',
+  });
   process.on('message', async (msg: { id: number; cmd: string; token?: string }): Promise<void> => {
     const reply = (body: Record<string, unknown>): void => {
       process.send?.({ id: msg.id, ...body });
@@ -58,7 +87,8 @@ async function main() {
           const token = msg.token as string;
           const poll = (): void => {
             const answer = shared?.check(token, identity());
-            if (answer === 'token_revoked') reply({ at: performance.timeOrigin + performance.now() });
+            if (answer === 'token_revoked')
+              reply({ at: performance.timeOrigin + performance.now() });
             else setTimeout(poll, 0.2);
           };
           reply({ watching: true });

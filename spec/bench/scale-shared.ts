@@ -38,7 +38,11 @@ interface Instance {
 
 let messageId = 0;
 
-async function startInstance(introspect: string, redisUrl: string, namespace: string): Promise<Instance> {
+async function startInstance(
+  introspect: string,
+  redisUrl: string,
+  namespace: string,
+): Promise<Instance> {
   const child = fork(INSTANCE, [introspect, redisUrl, namespace, SECRET], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -54,7 +58,8 @@ async function startInstance(introspect: string, redisUrl: string, namespace: st
     waiting.delete(id);
     resolve?.(m);
   });
-  const next = (id: number) => new Promise<Record<string, unknown>>((resolve) => waiting.set(id, resolve));
+  const next = (id: number) =>
+    new Promise<Record<string, unknown>>((resolve) => waiting.set(id, resolve));
   const send = (cmd: string, extra: Record<string, unknown> = {}) => {
     const id = ++messageId;
     child.send({ id, cmd, ...extra });
@@ -78,6 +83,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 interface Load {
+  retries: number;
   latencies: number[];
   statuses: Map<number, number>;
   falseAccepts: number;
@@ -89,7 +95,7 @@ async function drive(
   requests: Array<{ token: string; valid: boolean; instance: number }>,
   onProgress?: (done: number) => Promise<void> | void,
 ): Promise<Load> {
-  const load: Load = { latencies: [], statuses: new Map(), falseAccepts: 0 };
+  const load: Load = { retries: 0, latencies: [], statuses: new Map(), falseAccepts: 0 };
   let next = 0;
   let done = 0;
   let paused: Promise<void> | undefined;
@@ -98,14 +104,29 @@ async function drive(
       if (paused) await paused;
       const i = next++;
       if (i >= requests.length) return;
-      const { token, valid, instance: which } = requests[i] as { token: string; valid: boolean; instance: number };
+      const {
+        token,
+        valid,
+        instance: which,
+      } = requests[i] as { token: string; valid: boolean; instance: number };
       const instance = instances[which % instances.length] as Instance;
       const start = performance.now();
-      const res = await instance.pool.request({
-        path: '/api/myself',
-        method: 'GET',
-        headers: { authorization: `Bearer ${token}` },
-      });
+      let res;
+      try {
+        res = await instance.pool.request({
+          path: '/api/myself',
+          method: 'GET',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      } catch {
+        // A connection closed under a reused socket: GET is idempotent, send it once more.
+        load.retries++;
+        res = await instance.pool.request({
+          path: '/api/myself',
+          method: 'GET',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      }
       await res.body.dump();
       load.latencies.push(performance.now() - start);
       load.statuses.set(res.statusCode, (load.statuses.get(res.statusCode) ?? 0) + 1);
@@ -149,8 +170,16 @@ async function main() {
     const now = Math.floor(Date.now() / 1000);
     return {
       json: {
-        active: true, iss: 'https://id.example.com', aud: 'https://api.example.com', sub: 'user-admin',
-        username: 'admin', scope: 'read', client_id: 'web', token_type: 'Bearer', iat: now - 1, exp: now + 3600,
+        active: true,
+        iss: 'https://id.example.com',
+        aud: 'https://api.example.com',
+        sub: 'user-admin',
+        username: 'admin',
+        scope: 'read',
+        client_id: 'web',
+        token_type: 'Bearer',
+        iat: now - 1,
+        exp: now + 3600,
       },
     };
   });
@@ -162,14 +191,21 @@ async function main() {
     console.log(line);
   };
   say(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
-  say(`${N} instances, ${TOKENS} opaque tokens × ${ROUNDS} requests, round-robin, concurrency ${CONCURRENCY}`);
+  say(
+    `${N} instances, ${TOKENS} opaque tokens × ${ROUNDS} requests, round-robin, concurrency ${CONCURRENCY}`,
+  );
 
-  const tokens = Array.from({ length: TOKENS }, () => `op-${randomBytes(16).toString('base64url')}`);
+  const tokens = Array.from(
+    { length: TOKENS },
+    () => `op-${randomBytes(16).toString('base64url')}`,
+  );
   const plan = (list: string[]) => {
     // Round-robin over the instances, each token moving on to the next instance every round.
     const requests: Array<{ token: string; valid: boolean; instance: number }> = [];
     for (let r = 0; r < ROUNDS; r++) {
-      list.forEach((token, t) => requests.push({ token, valid: !inactive.has(token), instance: (t + r) % N }));
+      list.forEach((token, t) =>
+        requests.push({ token, valid: !inactive.has(token), instance: (t + r) % N }),
+      );
     }
     return requests;
   };
@@ -182,7 +218,9 @@ async function main() {
     for (const mode of ['none', 'shared'] as const) {
       const namespace = `bench-${mode}-${randomBytes(4).toString('hex')}`;
       const instances = await Promise.all(
-        Array.from({ length: N }, () => startInstance(introspect, mode === 'none' ? 'none' : (redis as OwnRedis).url, namespace)),
+        Array.from({ length: N }, () =>
+          startInstance(introspect, mode === 'none' ? 'none' : (redis as OwnRedis).url, namespace),
+        ),
       );
       const list = tokens.map((t) => `${t}-${mode}`);
       const opsBefore = await redisOps((redis as OwnRedis).url);
@@ -215,7 +253,11 @@ async function main() {
         }
         for (let i = 0; i < Math.min(REVOCATIONS, list.length); i++) {
           for (const inst of instances) {
-            const res = await inst.pool.request({ path: '/api/myself', method: 'GET', headers: { authorization: `Bearer ${list[i]}` } });
+            const res = await inst.pool.request({
+              path: '/api/myself',
+              method: 'GET',
+              headers: { authorization: `Bearer ${list[i]}` },
+            });
             await res.body.dump();
             if (res.statusCode === 200) acceptedAfter++;
           }
@@ -241,7 +283,9 @@ async function main() {
         });
         const claims = await Promise.all(instances.map((inst) => inst.ask('claim')));
         const statuses = await Promise.all(instances.map((inst) => inst.ask('status')));
-        const fiveHundreds = [...down.statuses].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0);
+        const fiveHundreds = [...down.statuses]
+          .filter(([s]) => s >= 500)
+          .reduce((a, [, n]) => a + n, 0);
         const { mean: downMean, max: downMax } = perToken(fresh);
         say(
           `Redis stopped after ${killedAt} of ${total} requests: upstream calls per token mean ${fmt(downMean, 2)}, max ${downMax}; ` +
@@ -259,8 +303,18 @@ async function main() {
     // The cost of a shared-cache (L2) hit, in this process: L1 emptied before every call.
     const client = createClient({ url: (redis as OwnRedis).url });
     await client.connect();
-    const shared = sharedCache({ store: nodeRedisStore(client), secret: SECRET, namespace: 'bench-hit' });
-    const verifier = introspectionVerifier({ endpoint: introspect, clientId: 'api', clientSecret: 'x', audience: 'https://api.example.com', cache: { shared } });
+    const shared = sharedCache({
+      store: nodeRedisStore(client),
+      secret: SECRET,
+      namespace: 'bench-hit',
+    });
+    const verifier = introspectionVerifier({
+      endpoint: introspect,
+      clientId: 'api',
+      clientSecret: 'x',
+      audience: 'https://api.example.com',
+      cache: { shared },
+    });
     const token = `op-${randomBytes(16).toString('base64url')}-hit`;
     await verifier.verify(token);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -276,7 +330,13 @@ async function main() {
       await verifier.verify(token);
       l1.push((performance.now() - s) * 1000);
     }
-    const identity = { subject: 'user-admin', scopes: [], claims: { iat: 1 }, serviceAccount: false, verifier: 'x' };
+    const identity = {
+      subject: 'user-admin',
+      scopes: [],
+      claims: { iat: 1 },
+      serviceAccount: false,
+      verifier: 'x',
+    };
     await shared.check(token, identity);
     const checks: number[] = [];
     for (let i = 0; i < 2000; i++) {

@@ -5,12 +5,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { MESSAGES, sharedCache, type SharedCache, type SharedCacheStatus } from '../../lib/index.js';
+import {
+  MESSAGES,
+  sharedCache,
+  type SharedCache,
+  type SharedCacheStatus,
+} from '../../lib/index.js';
 import { ioredisStore, nodeRedisStore } from '../../lib/redis/index.js';
 import { getMyself, seed } from '../helpers/app.js';
 import { USERS } from '../helpers/users.js';
 import { blackHole, errorServer, startRedis, type FaultServer } from './fault-servers.js';
-import { eventually, instance, live, opaqueToken, SECRET, startUpstream, type Upstream } from './fixture.js';
+import {
+  eventually,
+  instance,
+  live,
+  opaqueToken,
+  SECRET,
+  startUpstream,
+  type Upstream,
+} from './fixture.js';
 import { nodeRedisClient, uniqueNamespace } from './redis-helpers.js';
 
 let upstream: Upstream;
@@ -65,7 +78,9 @@ describe('a sick store is a cache miss', () => {
       await eventually(() => a.shared.status().revocationBus === 'stale');
       await getMyself(a.app, warm).expect(200, ADMIN);
       await stillCorrect(a.shared, a.app);
-      expect(statuses.some((s) => s.revocationBus === 'stale' && typeof s.staleSince === 'number')).toBe(true);
+      expect(
+        statuses.some((s) => s.revocationBus === 'stale' && typeof s.staleSince === 'number'),
+      ).toBe(true);
       await expect(a.shared.revoke(warm)).rejects.toThrow();
       // Revoked here anyway: this instance refuses it.
       await getMyself(a.app, warm).expect(401, inactive);
@@ -79,7 +94,11 @@ describe('a sick store is a cache miss', () => {
   it('Redis black-holed (accepts, never answers): answered within the timeout, upstream', async () => {
     const hole: FaultServer = await blackHole();
     const client = patientClient(hole.port);
-    const a = instance(upstream, { store: ioredisStore(client), namespace: uniqueNamespace('hole'), timeoutMs: 50 });
+    const a = instance(upstream, {
+      store: ioredisStore(client),
+      namespace: uniqueNamespace('hole'),
+      timeoutMs: 50,
+    });
     try {
       expect(a.shared.status().revocationBus).toBe('stale');
       await stillCorrect(a.shared, a.app);
@@ -94,7 +113,10 @@ describe('a sick store is a cache miss', () => {
   it('Redis answering errors: answered correctly, upstream', async () => {
     const broken = await errorServer();
     const client = patientClient(broken.port, false);
-    const a = instance(upstream, { store: ioredisStore(client), namespace: uniqueNamespace('err') });
+    const a = instance(upstream, {
+      store: ioredisStore(client),
+      namespace: uniqueNamespace('err'),
+    });
     try {
       await stillCorrect(a.shared, a.app);
       await expect(a.shared.replayStore().claim('proof-1', 1000)).rejects.toThrow();
@@ -137,8 +159,18 @@ describe('replayStore', () => {
     const namespace = uniqueNamespace('replay');
     const nodeClient = await nodeRedisClient();
     const ioClient = new Redis('redis://127.0.0.1:6379');
-    const one = sharedCache({ store: nodeRedisStore(nodeClient), secret: SECRET, namespace, timeoutMs: 5000 });
-    const two = sharedCache({ store: ioredisStore(ioClient), secret: SECRET, namespace, timeoutMs: 5000 });
+    const one = sharedCache({
+      store: nodeRedisStore(nodeClient),
+      secret: SECRET,
+      namespace,
+      timeoutMs: 5000,
+    });
+    const two = sharedCache({
+      store: ioredisStore(ioClient),
+      secret: SECRET,
+      namespace,
+      timeoutMs: 5000,
+    });
     try {
       const stores = [one.replayStore(), two.replayStore()];
       const key = `jkt:${Math.random()}`;

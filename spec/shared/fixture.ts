@@ -43,7 +43,8 @@ export async function startUpstream(): Promise<Upstream> {
     const token = new URLSearchParams(req.body).get('token') ?? '';
     const [prefix, user, iat] = token.split('.');
     if (up.gate) await up.gate;
-    if (prefix !== 'op' || inactive.has(token)) return { json: { active: false }, delayMs: up.delayMs };
+    if (prefix !== 'op' || inactive.has(token))
+      return { json: { active: false }, delayMs: up.delayMs };
     const now = Math.floor(Date.now() / 1000);
     return {
       delayMs: up.delayMs,
@@ -98,7 +99,10 @@ export function instance(
 }
 
 /** Resolves once `check` is true, polling every 5 ms; rejects after `limit` polls. */
-export async function eventually(check: () => boolean | Promise<boolean>, limit = 400): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  limit = 400,
+): Promise<void> {
   for (let i = 0; i < limit; i++) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 5));

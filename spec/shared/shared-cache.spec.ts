@@ -23,7 +23,12 @@ import {
   type Instance,
   type Upstream,
 } from './fixture.js';
-import { deleteKeys, nodeRedisClient, uniqueNamespace, type NodeRedisClient } from './redis-helpers.js';
+import {
+  deleteKeys,
+  nodeRedisClient,
+  uniqueNamespace,
+  type NodeRedisClient,
+} from './redis-helpers.js';
 
 let upstream: Upstream;
 let admin: NodeRedisClient;
@@ -35,7 +40,11 @@ const opened: SharedCache[] = [];
 
 beforeAll(async () => {
   upstream = await startUpstream();
-  [admin, clientA, clientB] = await Promise.all([nodeRedisClient(), nodeRedisClient(), nodeRedisClient()]);
+  [admin, clientA, clientB] = await Promise.all([
+    nodeRedisClient(),
+    nodeRedisClient(),
+    nodeRedisClient(),
+  ]);
 });
 
 afterEach(async () => {
@@ -69,7 +78,8 @@ async function later(extra: { secret?: string | string[] } = {}): Promise<Instan
 const space = keySpace(namespace, deriveKeys('test', SECRET));
 const entryKey = (token: string) => space.entry(scopeOf('introspection'), space.tokenId(token));
 /** Resolves once the entry of `token` is in Redis (writes are off the response path). */
-const stored = (token: string) => eventually(async () => (await admin.get(entryKey(token))) !== null);
+const stored = (token: string) =>
+  eventually(async () => (await admin.get(entryKey(token))) !== null);
 
 const ADMIN = USERS[0];
 const inactive = seed(MESSAGES.expiredOrInvalidClient);
@@ -93,7 +103,8 @@ describe('sharing verdicts', () => {
     await getMyself(a.app, token).expect(200, ADMIN);
     await stored(token);
     const keys: string[] = [];
-    for await (const batch of admin.scanIterator({ MATCH: `${prefix}*` })) keys.push(...(batch as unknown as string[]));
+    for await (const batch of admin.scanIterator({ MATCH: `${prefix}*` }))
+      keys.push(...(batch as unknown as string[]));
     const plainHash = createHash('sha256').update(token).digest('base64url');
     for (const key of keys) {
       expect(key).not.toContain(token);
@@ -112,7 +123,11 @@ describe('sharing verdicts', () => {
     const token = opaqueToken();
     await getMyself(a.app, token).expect(200, ADMIN);
     const oldSpace = keySpace(namespace, deriveKeys('test', OLD));
-    await eventually(async () => (await admin.get(oldSpace.entry(scopeOf('introspection'), oldSpace.tokenId(token)))) !== null);
+    await eventually(
+      async () =>
+        (await admin.get(oldSpace.entry(scopeOf('introspection'), oldSpace.tokenId(token)))) !==
+        null,
+    );
     const calls = upstream.calls();
     const rotating = await later({ secret: [NEW, OLD] });
     await getMyself(rotating.app, token).expect(200, ADMIN);
@@ -128,22 +143,54 @@ describe('sharing verdicts', () => {
     upstream.inactive.add(token);
     const plain = createHash('sha256').update(token).digest('base64url');
     const forged = JSON.stringify({
-      v: { kind: 'accept', identity: { subject: 'user-admin', username: 'admin', scopes: ['write'], claims: {}, serviceAccount: false, verifier: 'introspection' } },
+      v: {
+        kind: 'accept',
+        identity: {
+          subject: 'user-admin',
+          username: 'admin',
+          scopes: ['write'],
+          claims: {},
+          serviceAccount: false,
+          verifier: 'introspection',
+        },
+      },
       at: Date.now(),
       until: Date.now() + 60_000,
     });
-    for (const key of [`${prefix}c:${scopeOf('introspection')}:${plain}`, `${prefix}${plain}`, plain]) {
+    for (const key of [
+      `${prefix}c:${scopeOf('introspection')}:${plain}`,
+      `${prefix}${plain}`,
+      plain,
+    ]) {
       await admin.set(key, forged, { PX: 60_000 });
     }
     await getMyself(a.app, token).expect(401, inactive);
-    await admin.del([`${prefix}c:${scopeOf('introspection')}:${plain}`, `${prefix}${plain}`, plain]);
+    await admin.del([
+      `${prefix}c:${scopeOf('introspection')}:${plain}`,
+      `${prefix}${plain}`,
+      plain,
+    ]);
   });
 
   it('a value planted under the right key without the secret never grants access', async () => {
     const [a] = await pair();
     for (const planted of [
       `v1.${randomBytes(200).toString('base64url')}`,
-      JSON.stringify({ v: { kind: 'accept', identity: { subject: 'user-admin', username: 'admin', scopes: [], claims: {}, serviceAccount: false, verifier: 'introspection' } }, at: Date.now(), until: Date.now() + 60_000 }),
+      JSON.stringify({
+        v: {
+          kind: 'accept',
+          identity: {
+            subject: 'user-admin',
+            username: 'admin',
+            scopes: [],
+            claims: {},
+            serviceAccount: false,
+            verifier: 'introspection',
+          },
+        },
+        at: Date.now(),
+        until: Date.now() + 60_000,
+      }),
       'v1.',
       '',
     ]) {
@@ -188,7 +235,11 @@ describe('revocation', () => {
     await getMyself(a.app, token).expect(401, inactive);
     await eventually(() => b.shared.check(token, identityOf()) === 'token_revoked');
     await getMyself(b.app, token).expect(401, inactive);
-    expect(b.decisions.at(-1)).toMatchObject({ outcome: 'reject', reason: 'token_revoked', status: 401 });
+    expect(b.decisions.at(-1)).toMatchObject({
+      outcome: 'reject',
+      reason: 'token_revoked',
+      status: 401,
+    });
     const c = await later();
     await getMyself(c.app, token).expect(401, inactive);
     expect(c.decisions.at(-1)).toMatchObject({ reason: 'token_revoked' });
@@ -208,7 +259,11 @@ describe('revocation', () => {
     await b.shared.revokeSubject({ issuer: ISSUER, subject: 'user-jdoe' });
     await getMyself(b.app, token).expect(401, inactive);
     expect(b.decisions.at(-1)).toMatchObject({ reason: 'subject_revoked' });
-    await eventually(async () => (await a.shared.check(token, { ...identityOf('user-jdoe'), claims: { iat: 1 } })) === 'subject_revoked');
+    await eventually(
+      async () =>
+        (await a.shared.check(token, { ...identityOf('user-jdoe'), claims: { iat: 1 } })) ===
+        'subject_revoked',
+    );
     await getMyself(a.app, token).expect(401, inactive);
     await getMyself(a.app, noIat).expect(401, inactive);
     await getMyself(a.app, other).expect(200, ADMIN);
@@ -256,11 +311,23 @@ describe('revocation', () => {
       '',
       '{}',
       JSON.stringify({ type: 'token', ids: [space.tokenId(token)], until: Date.now() + 60_000 }),
-      JSON.stringify({ type: 'subject', ids: [space.subjectId(ISSUER, 'user-admin')], before: Date.now() }),
+      JSON.stringify({
+        type: 'subject',
+        ids: [space.subjectId(ISSUER, 'user-admin')],
+        before: Date.now(),
+      }),
       `v1.${randomBytes(64).toString('base64url')}`,
       'x'.repeat(100_000),
-      sealMessage(keys, space.channel, { type: 'token', ids: [randomBytes(32).toString('base64url')], until: Date.now() + 60_000 }),
-      sealMessage(keys, `${space.channel}x`, { type: 'token', ids: [space.tokenId(token)], until: Date.now() + 60_000 }),
+      sealMessage(keys, space.channel, {
+        type: 'token',
+        ids: [randomBytes(32).toString('base64url')],
+        until: Date.now() + 60_000,
+      }),
+      sealMessage(keys, `${space.channel}x`, {
+        type: 'token',
+        ids: [space.tokenId(token)],
+        until: Date.now() + 60_000,
+      }),
     ]) {
       await admin.publish(space.channel, garbage);
     }
