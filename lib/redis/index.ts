@@ -152,7 +152,9 @@ export function nodeRedisStore(client: NodeRedisClientLike): SharedStore {
       signal?.addEventListener('abort', () => void stop(), { once: true });
       try {
         await sub.connect();
-        await sub.subscribe(channel, (message) => handlers.message(message));
+        await sub.subscribe(channel, (message) => {
+          if (!closing) handlers.message(message);
+        });
         signal?.throwIfAborted();
       } catch (cause) {
         await stop();
@@ -208,7 +210,7 @@ export function ioredisStore(client: IoRedisClientLike): SharedStore {
         // Reported through 'close'; an unhandled 'error' would crash the process.
       });
       sub.on('message', (ch: string, message: string) => {
-        if (ch === channel) handlers.message(message);
+        if (ch === channel && !closing) handlers.message(message);
       });
       sub.on('close', () => {
         if (subscribed && !closing) handlers.down();

@@ -61,8 +61,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): SharedStore {
       entries.delete(key);
     },
     async publish(channel, message) {
-      for (const handlers of channels.get(channel) ?? []) {
-        queueMicrotask(() => handlers.message(message));
+      const subscribers = channels.get(channel);
+      for (const handlers of subscribers ?? []) {
+        // Delivered later, as Redis would, and not after the subscription closed.
+        queueMicrotask(() => {
+          if (subscribers?.has(handlers)) handlers.message(message);
+        });
       }
     },
     async subscribe(channel, handlers): Promise<StoreSubscription> {
