@@ -73,3 +73,19 @@ export type {
   ProviderCommonOptions,
   ProviderName,
 } from './verifiers/oauth-provider.js';
+export { sharedCache } from './shared/shared-cache.js';
+export type {
+  SharedCache,
+  SharedCacheOptions,
+  SharedCacheStatus,
+  SubjectRevocation,
+} from './shared/shared-cache.js';
+export { memoryStore } from './shared/memory-store.js';
+export type { MemoryStoreOptions } from './shared/memory-store.js';
+export type {
+  SharedStore,
+  StoreSetOptions,
+  StoreSubscription,
+  SubscriptionHandlers,
+} from './shared/store.js';
+export type { RevocationAnswer, RevocationCheck } from './shared/revocation.js';

@@ -288,6 +288,15 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
       const outcome = bound.kind === 'error' ? 'error' : 'reject';
       return refuse(req, res, next, err, started, outcome, bound.binding);
     }
+
+    // Revocations (sharedCache) overrule the chain and its caches. Decided without a promise
+    // when this process knows; only a store lookup is awaited.
+    let revoked = config.revocation?.check(token, result.identity);
+    if (revoked !== undefined && typeof revoked !== 'string') revoked = await revoked;
+    if (revoked) {
+      const err = new BearerAuthError(revoked, { verifier: result.verifier, scheme });
+      return refuse(req, res, next, err, started, 'reject');
+    }
     if (dpop && proof) {
       const claimed = await claimReplay(dpop, proof); // last: only fully valid, bound proofs
       if (claimed.kind === 'refused') {

@@ -16,6 +16,7 @@ import {
   type ResolvedDpopOptions,
 } from './binding/dpop-options.js';
 import type { ErrorFormat } from './respond.js';
+import { checkRevocationOption, type RevocationCheck } from './shared/revocation-option.js';
 import type { Decision, Verifier } from './types.js';
 import {
   normalizeMtlsOptions,
@@ -84,6 +85,8 @@ export interface BearerAuthOptions {
   resourceMetadata?: ResourceMetadataOptions;
   /** DPoP (RFC 9449): accept DPoP-bound tokens. Absent: the `DPoP` scheme is not recognised. */
   dpop?: DpopOptions;
+  /** A `sharedCache()` whose revocations are honoured: a revoked token or subject is refused. */
+  revocation?: RevocationCheck;
 }
 
 /** Options after defaults and checks. */
@@ -104,6 +107,7 @@ export interface ResolvedBearerAuthOptions {
   readonly resourceMetadata: ResolvedResourceMetadataOptions | undefined;
   /** DPoP settings; `undefined` when DPoP is off. */
   readonly dpop: ResolvedDpopOptions | undefined;
+  readonly revocation: RevocationCheck | undefined;
 }
 
 /** Defaults of `bearerAuth`. */
@@ -134,6 +138,7 @@ const KNOWN_OPTIONS = [
   'mtls',
   'resourceMetadata',
   'dpop',
+  'revocation',
 ];
 
 /** Advice for names that belong to another factory or another library. */
@@ -265,5 +270,6 @@ export function normalizeBearerAuthOptions(options: BearerAuthOptions): Resolved
     mtls: normalizeMtlsOptions(options.mtls),
     resourceMetadata: normalizeResourceMetadataOptions(options.resourceMetadata),
     dpop: normalizeDpopOptions(options.dpop),
+    revocation: checkRevocationOption('bearerAuth', options.revocation),
   });
 }

@@ -5,6 +5,9 @@
  * single-flight, so that concurrent checks of one token share one upstream call.
  */
 import { LRUCache } from 'lru-cache';
+import type { Codec } from '../shared/verdict-codec.js';
+import { sharedLevelOf, type SharedCache, type SharedLevel } from '../shared/shared-cache.js';
+import { scopeOf } from '../shared/keys.js';
 import { sha256 } from '../util/hash.js';
 import { checkKnownOptions } from '../util/known-options.js';
 
@@ -16,10 +19,17 @@ export interface TokenCacheOptions {
   ttlSeconds?: number;
   /** How long a definite refusal (inactive, revoked) is kept, in seconds. `0` keeps none. Default 10. */
   negativeTtlSeconds?: number;
+  /**
+   * A `sharedCache()` behind this verifier's own cache: results are shared with every instance
+   * using the same store and secret, and its revocations reach this cache. Default none.
+   */
+  shared?: SharedCache;
 }
 
-/** Keys the `cache` option object may hold; any other throws (a typo would change nothing). */
-const CACHE_OPTION_KEYS = Object.freeze(['max', 'ttlSeconds', 'negativeTtlSeconds', 'shared']);
+/** A verifier's `cache` option after checks. */
+export type ResolvedTokenCacheOptions = Readonly<
+  Required<Omit<TokenCacheOptions, 'shared'>> & { shared?: SharedCache }
+>;
 
 /** Defaults of the token cache. */
 export const TOKEN_CACHE_DEFAULTS = Object.freeze({
@@ -58,6 +68,18 @@ export interface TokenCacheSettings<V> {
   now?: () => number;
   /** `false`: keep nothing, but still share concurrent loads. */
   enabled?: boolean;
+  /** A second level shared with other instances (only when `enabled`). */
+  shared?: SharedSettings<V>;
+}
+
+/** How a token cache uses a shared cache. */
+export interface SharedSettings<V> {
+  /** The `sharedCache()`. */
+  cache: SharedCache;
+  /** Separates this verifier's entries from other verifiers' (its name). */
+  scope: string;
+  /** How values are written to and read back from the store. */
+  codec: Codec<V>;
 }
 
 /** A cached value and the clock reading after which it is no longer served. */
@@ -94,16 +116,23 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
   });
   const inFlight = new Map<string, Promise<V>>();
   const isFresh = settings.isFresh;
+  const shared = enabled && settings.shared ? secondLevel(settings.shared, isFresh) : undefined;
+  // With a shared store the key is the HMAC the store uses, so a revocation message (which
+  // names tokens by that HMAC only) can reach this level too.
+  const keyOf = shared ? (token: string) => shared.level.tokenId(token) : sha256;
 
-  const load = (key: string, loader: () => Promise<Loaded<V>>): Promise<V> => {
+  const load = (key: string, token: string, loader: () => Promise<Loaded<V>>): Promise<V> => {
     // Only the load still registered may store: forget() and clear() unregister it. The loader
     // starts a microtask later, so `pending` exists before any callback reads it.
     const pending: Promise<V> = Promise.resolve()
-      .then(loader)
+      .then(() => (shared ? shared.load(key, token, loader) : loader()))
       .then((loaded) => {
         if (enabled && loaded.ttlMs > 0 && inFlight.get(key) === pending) {
-          const ttl = Math.ceil(loaded.ttlMs);
+          const ttl = Math.ceil(
+            shared ? Math.min(loaded.ttlMs, shared.level.localTtlMs) : loaded.ttlMs,
+          );
           lru.set(key, { value: loaded.value, until: now() + ttl }, { ttl });
+          if (shared && !(loaded as SharedLoaded<V>).fromStore) shared.write(token, loaded);
         }
         return loaded.value;
       })
@@ -122,24 +151,90 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
     return undefined;
   };
 
-  return {
-    resolve(token, loader) {
-      const key = sha256(token);
-      const hit = lookup(key);
-      if (hit !== undefined) return Promise.resolve(hit);
-      return inFlight.get(key) ?? load(key, loader);
-    },
-    forget(token) {
-      const key = sha256(token);
+  // Held by the cache's own functions: the shared cache only keeps a weak reference to it.
+  const handle = {
+    forgetId(key: string): boolean {
       const pending = inFlight.delete(key);
       return lru.delete(key) || pending;
     },
-    clear() {
+    clear(): void {
       inFlight.clear();
       lru.clear();
     },
+  };
+
+  const cache: TokenCache<V> = {
+    resolve(token, loader) {
+      const key = keyOf(token);
+      const hit = lookup(key);
+      if (hit !== undefined) return Promise.resolve(hit);
+      return inFlight.get(key) ?? load(key, token, loader);
+    },
+    forget(token) {
+      return handle.forgetId(keyOf(token));
+    },
+    clear() {
+      handle.clear();
+    },
     get size() {
       return lru.size;
+    },
+  };
+  shared?.level.attach(handle, shared.scope);
+  return cache;
+}
+
+/** A loaded value, and whether it came from the store (then it is not written back). */
+interface SharedLoaded<V> extends Loaded<V> {
+  fromStore?: boolean;
+}
+
+/** The second level of one token cache. */
+interface SecondLevel<V> {
+  level: SharedLevel;
+  scope: string;
+  /** The store's value when it has a valid one, else the loader's. */
+  load(key: string, token: string, loader: () => Promise<Loaded<V>>): Promise<SharedLoaded<V>>;
+  /** Writes a loaded value to the store, only if absent, off the response path. */
+  write(token: string, loaded: Loaded<V>): void;
+}
+
+function secondLevel<V extends object>(
+  settings: SharedSettings<V>,
+  isFresh: ((value: V) => boolean) | undefined,
+): SecondLevel<V> {
+  const level = sharedLevelOf(settings.cache);
+  if (!level) throw new TypeError('"cache.shared" option must be a sharedCache()');
+  const scope = scopeOf(settings.scope);
+  const { codec } = settings;
+  const verifiedAt = new WeakMap<object, number>();
+  return {
+    level,
+    scope,
+    async load(key, token, loader) {
+      const hit = await level.read(scope, token);
+      if (hit) {
+        const value = codec.decode(hit.json, hit.remainingMs);
+        if (value !== undefined && (!isFresh || isFresh(value))) {
+          level.noteVerified(key, hit.verifiedAt);
+          return { value, ttlMs: hit.remainingMs, fromStore: true };
+        }
+      }
+      const loaded = await loader();
+      const at = level.now();
+      verifiedAt.set(loaded, at);
+      if (loaded.ttlMs > 0) level.noteVerified(key, at);
+      return loaded;
+    },
+    write(token, loaded) {
+      let json: unknown;
+      try {
+        json = codec.encode(loaded.value);
+      } catch {
+        return;
+      }
+      if (json === undefined) return;
+      level.write(scope, token, json, loaded.ttlMs, verifiedAt.get(loaded) ?? level.now());
     },
   };
 }
@@ -151,13 +246,21 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
 export function normalizeCacheOption(
   factory: string,
   value: TokenCacheOptions | false | undefined,
-): Required<TokenCacheOptions> | false {
+): ResolvedTokenCacheOptions | false {
   if (value === false) return false;
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new TypeError(`${factory}: "cache" option must be an object or false`);
   }
-  if (value !== undefined) checkKnownOptions(`${factory}: "cache"`, value, CACHE_OPTION_KEYS);
-  const resolved = { ...TOKEN_CACHE_DEFAULTS, ...value };
+  if (value !== undefined) {
+    checkKnownOptions(`${factory}: "cache" option:`, value, [
+      'max',
+      'ttlSeconds',
+      'negativeTtlSeconds',
+      'shared',
+    ]);
+  }
+  const { shared, ...rest } = value ?? {};
+  const resolved = { ...TOKEN_CACHE_DEFAULTS, ...rest };
   if (!Number.isInteger(resolved.max) || resolved.max < 1) {
     throw new TypeError(`${factory}: "cache.max" option must be a positive integer`);
   }
@@ -172,5 +275,8 @@ export function normalizeCacheOption(
       );
     }
   }
-  return Object.freeze(resolved);
+  if (shared !== undefined && !sharedLevelOf(shared)) {
+    throw new TypeError(`${factory}: "cache.shared" option must be a sharedCache()`);
+  }
+  return Object.freeze(shared === undefined ? resolved : { ...resolved, shared });
 }

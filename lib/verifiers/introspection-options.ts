@@ -3,7 +3,11 @@
  * construction. Secrets never appear in an error message.
  */
 import type { Dispatcher } from 'undici';
-import { normalizeCacheOption, type TokenCacheOptions } from '../cache/token-cache.js';
+import {
+  normalizeCacheOption,
+  type ResolvedTokenCacheOptions,
+  type TokenCacheOptions,
+} from '../cache/token-cache.js';
 import {
   CLIENT_AUTH_METHODS,
   type ClientAuthMethod,
@@ -86,7 +90,7 @@ export interface ResolvedIntrospectionOptions {
   readonly credentials: Readonly<ClientCredentials>;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
-  readonly cache: Required<TokenCacheOptions> | false;
+  readonly cache: ResolvedTokenCacheOptions | false;
   /** Answer members tried in order for the username. */
   readonly usernameFields: readonly string[];
   readonly issuer: readonly string[] | undefined;

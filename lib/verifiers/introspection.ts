@@ -4,6 +4,7 @@
  * caches the answers in the shared token cache (single flight, lifetime never past `exp`).
  */
 import { createTokenCache } from '../cache/token-cache.js';
+import { sharedSettings } from '../shared/verdict-codec.js';
 import { applyClientAuth } from '../http/client-auth.js';
 import { callUpstream } from '../http/client.js';
 import type { ReasonCode } from '../reasons.js';
@@ -102,6 +103,7 @@ export function introspectionVerifier(
     enabled: config.cache !== false,
     isFresh: (verdict) => stillFresh(verdict, config),
     now: config.now,
+    shared: sharedSettings(config.cache, config.name),
   });
   let warnedClientRefused = false;
 

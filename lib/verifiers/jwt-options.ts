@@ -4,7 +4,11 @@
 import type { KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Dispatcher } from 'undici';
-import { normalizeCacheOption, type TokenCacheOptions } from '../cache/token-cache.js';
+import {
+  normalizeCacheOption,
+  type ResolvedTokenCacheOptions,
+  type TokenCacheOptions,
+} from '../cache/token-cache.js';
 import type { Claims } from '../types.js';
 import { checkKnownOptions } from '../util/known-options.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_MIN_BYTES } from './jwt-algorithms.js';
@@ -101,7 +105,7 @@ export interface ResolvedJwtOptions {
   readonly requireAtJwt: boolean;
   readonly trustEmail: boolean;
   readonly scopeClaims: readonly string[];
-  readonly cache: Required<TokenCacheOptions> | false;
+  readonly cache: ResolvedTokenCacheOptions | false;
   readonly now: () => number;
 }
 

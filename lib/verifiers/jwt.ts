@@ -13,6 +13,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import { createTokenCache, type TokenCache } from '../cache/token-cache.js';
+import { sharedSettings } from '../shared/verdict-codec.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
 import { isCanonicalBase64url } from '../util/base64url.js';
@@ -222,6 +223,7 @@ export function jwtVerifier(
     max: config.cache ? config.cache.max : 1,
     enabled: config.cache !== false,
     isFresh: (verdict) => stillValid(verdict, config),
+    shared: sharedSettings(config.cache, config.name),
   });
   config.keys.onRotate(() => cache.clear());
 

@@ -3,8 +3,8 @@
  * preset records) and what normalization resolves it to.
  */
 import type { Dispatcher } from 'undici';
-import type { TokenCacheOptions } from '../../cache/token-cache.js';
 import type { EmailTrust } from '../identity-extras.js';
+import type { ResolvedTokenCacheOptions, TokenCacheOptions } from '../../cache/token-cache.js';
 import type { Claims } from '../../types.js';
 import type { PRESETS, PresetName } from './index.js';
 import type { FieldPath, ProfileEndpoint } from './preset.js';
@@ -151,7 +151,7 @@ export interface ResolvedProviderOptions {
   /** Opaque tokens may go to the profile endpoint (it exists and can make the client checks). */
   readonly opaqueToEndpoint: boolean;
   readonly ttlSeconds: number;
-  readonly cache: Required<TokenCacheOptions> | false;
+  readonly cache: ResolvedTokenCacheOptions | false;
   readonly timeoutMs: number;
   readonly allowInsecureHttp: boolean;
   readonly now: () => number;

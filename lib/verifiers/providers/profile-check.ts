@@ -6,6 +6,7 @@
  */
 import { createTokenCache } from '../../cache/token-cache.js';
 import { fetchProfile } from '../../http/userinfo.js';
+import { sharedSettings } from '../../shared/verdict-codec.js';
 import type { Verdict } from '../../types.js';
 import { userinfoLocator, type Located } from './discovery.js';
 import type { ResolvedProfileEndpoint, ResolvedProviderOptions } from './options.js';
@@ -71,6 +72,10 @@ export function profileVerifier(
     max: config.cache ? config.cache.max : 1,
     enabled: config.cache !== false,
     isFresh: (entry) => entry.until > config.now(),
+    shared: sharedSettings(config.cache, config.name, (verdict, remainingMs) => ({
+      verdict,
+      until: config.now() + remainingMs,
+    })),
   });
 
   async function ask(token: string): Promise<Verdict> {
