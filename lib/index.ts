@@ -59,3 +59,13 @@ export type {
   ProviderCommonOptions,
   ProviderName,
 } from './verifiers/oauth-provider.js';
+export { CHANNELS } from './observe/channels.js';
+export type {
+  CacheLookupMessage,
+  DecisionMessage,
+  ReplayClaimMessage,
+  UpstreamCallMessage,
+  VerifierRunMessage,
+} from './observe/channels.js';
+export type { CauseSummary, PassSummary } from './observe/cause.js';
+export type { DecisionListener } from './options.js';
