@@ -19,7 +19,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { introspectionVerifier, jwtVerifier } from '../../lib/index.js';
 import { createTestIssuer, type ServedJwks } from '../../lib/testing/index.js';
 import { startJsonServer, type JsonServer } from '../../spec/helpers/json-server.js';
-import { listen, type Listening } from '../../spec/helpers/listen.js';
+import { listen } from '../../spec/helpers/listen.js';
 import { createApp, traceBearerGuard } from './opentelemetry.js';
 
 /**
