@@ -15,20 +15,11 @@
  *
  * Run it: npx tsx samples/observability/opentelemetry.ts   (PORT overrides 3000)
  */
+// #region recipe
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
-import express, { type Express } from 'express';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import {
-  bearerAuth,
-  jwtVerifier,
-  type DecisionMessage,
-  type UpstreamCallMessage,
-  type Verifier,
-  type VerifierRunMessage,
-} from '../../lib/index.js';
-import { createTestIssuer } from '../../lib/testing/index.js';
+import type { DecisionMessage, UpstreamCallMessage, VerifierRunMessage } from '../../lib/index.js';
 
 /** Now, in milliseconds since the epoch, with sub-millisecond precision. */
 function now(): number {
@@ -135,6 +126,13 @@ export function traceBearerGuard(tracer: Tracer): () => void {
   };
 }
 
+// #endregion recipe
+
+import express, { type Express } from 'express';
+import { fileURLToPath } from 'node:url';
+import { bearerAuth, jwtVerifier, type Verifier } from '../../lib/index.js';
+import { createTestIssuer } from '../../lib/testing/index.js';
+
 /** An API whose verifications are traced. */
 export function createApp(verifiers: Verifier[]): Express {
   const app = express();
@@ -144,8 +142,10 @@ export function createApp(verifiers: Verifier[]): Express {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // #region usage
   // With @opentelemetry/sdk-node started first, its tracer provider is the global one.
   traceBearerGuard(trace.getTracer('bearer-guard'));
+  // #endregion usage
   const issuer = createTestIssuer();
   const port = Number(process.env.PORT ?? 3000);
   createApp([jwtVerifier(issuer.verifierOptions())]).listen(port, '127.0.0.1', async () => {

@@ -6,19 +6,11 @@
  *
  * Run it: npx tsx samples/observability/pino.ts   (PORT overrides 3000)
  */
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+// #region recipe
+import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import {
-  bearerAuth,
-  jwtVerifier,
-  requireScopes,
-  type Decision,
-  type DecisionListener,
-  type JwtVerifierOptions,
-} from '../../lib/index.js';
-import { createTestIssuer } from '../../lib/testing/index.js';
+import type { Decision, DecisionListener } from '../../lib/index.js';
 
 /** A request id: the caller's `X-Request-Id` when it looks like one, else a fresh UUID. */
 export function requestId(req: Request, res: Response, next: NextFunction): void {
@@ -83,6 +75,19 @@ export function createLogger(destination?: DestinationStream): Logger {
   );
 }
 
+// #endregion recipe
+
+import express, { type Express } from 'express';
+import { fileURLToPath } from 'node:url';
+import {
+  bearerAuth,
+  jwtVerifier,
+  requireScopes,
+  type JwtVerifierOptions,
+} from '../../lib/index.js';
+import { createTestIssuer } from '../../lib/testing/index.js';
+
+// #region usage
 /** An API whose every decision is logged, guard refusals included. */
 export function createApp(jwt: JwtVerifierOptions, logger: Logger): Express {
   const app = express();
@@ -101,6 +106,7 @@ export function createApp(jwt: JwtVerifierOptions, logger: Logger): Express {
   });
   return app;
 }
+// #endregion usage
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const issuer = createTestIssuer();

@@ -6,21 +6,17 @@
  *
  * Run it: npx tsx samples/observability/prometheus.ts   (PORT overrides 3000)
  */
-import express, { type Express, type RequestHandler } from 'express';
+// #region recipe
+import type { RequestHandler } from 'express';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { fileURLToPath } from 'node:url';
 import { Counter, Histogram, Registry } from 'prom-client';
-import {
-  bearerAuth,
-  jwtVerifier,
-  type CacheLookupMessage,
-  type DecisionMessage,
-  type ReplayClaimMessage,
-  type UpstreamCallMessage,
-  type Verifier,
-  type VerifierRunMessage,
+import type {
+  CacheLookupMessage,
+  DecisionMessage,
+  ReplayClaimMessage,
+  UpstreamCallMessage,
+  VerifierRunMessage,
 } from '../../lib/index.js';
-import { createTestIssuer } from '../../lib/testing/index.js';
 
 /** Seconds: most verifications take well under a millisecond, upstream calls tens of them. */
 const BUCKETS = [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -135,6 +131,14 @@ export function metricsHandler(registry: Registry): RequestHandler {
   };
 }
 
+// #endregion recipe
+
+import express, { type Express } from 'express';
+import { fileURLToPath } from 'node:url';
+import { bearerAuth, jwtVerifier, type Verifier } from '../../lib/index.js';
+import { createTestIssuer } from '../../lib/testing/index.js';
+
+// #region usage
 /** An API whose decisions, verifier runs and upstream calls are counted. */
 export function createApp(verifiers: Verifier[], registry: Registry): Express {
   const app = express();
@@ -143,11 +147,12 @@ export function createApp(verifiers: Verifier[], registry: Registry): Express {
   app.get('/api/issues', (_req, res) => res.json([]));
   return app;
 }
+// #endregion usage
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const issuer = createTestIssuer();
   const registry = new Registry();
-  collectBearerGuardMetrics(registry);
+  collectBearerGuardMetrics(registry); // once, at start-up
   const port = Number(process.env.PORT ?? 3000);
   const app = createApp([jwtVerifier(issuer.verifierOptions())], registry);
   app.listen(port, '127.0.0.1', async () => {
