@@ -142,10 +142,8 @@ export function createApp(verifiers: Verifier[]): Express {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  // #region usage
   // With @opentelemetry/sdk-node started first, its tracer provider is the global one.
   traceBearerGuard(trace.getTracer('bearer-guard'));
-  // #endregion usage
   const issuer = createTestIssuer();
   const port = Number(process.env.PORT ?? 3000);
   createApp([jwtVerifier(issuer.verifierOptions())]).listen(port, '127.0.0.1', async () => {

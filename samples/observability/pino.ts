@@ -87,7 +87,6 @@ import {
 } from '../../lib/index.js';
 import { createTestIssuer } from '../../lib/testing/index.js';
 
-// #region usage
 /** An API whose every decision is logged, guard refusals included. */
 export function createApp(jwt: JwtVerifierOptions, logger: Logger): Express {
   const app = express();
@@ -106,7 +105,6 @@ export function createApp(jwt: JwtVerifierOptions, logger: Logger): Express {
   });
   return app;
 }
-// #endregion usage
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const issuer = createTestIssuer();

@@ -138,7 +138,6 @@ import { fileURLToPath } from 'node:url';
 import { bearerAuth, jwtVerifier, type Verifier } from '../../lib/index.js';
 import { createTestIssuer } from '../../lib/testing/index.js';
 
-// #region usage
 /** An API whose decisions, verifier runs and upstream calls are counted. */
 export function createApp(verifiers: Verifier[], registry: Registry): Express {
   const app = express();
@@ -147,7 +146,6 @@ export function createApp(verifiers: Verifier[], registry: Registry): Express {
   app.get('/api/issues', (_req, res) => res.json([]));
   return app;
 }
-// #endregion usage
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const issuer = createTestIssuer();
