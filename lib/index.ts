@@ -89,3 +89,13 @@ export type {
   SubscriptionHandlers,
 } from './shared/store.js';
 export type { RevocationAnswer, RevocationCheck } from './shared/revocation.js';
+export { CHANNELS } from './observe/channels.js';
+export type {
+  CacheLookupMessage,
+  DecisionMessage,
+  ReplayClaimMessage,
+  UpstreamCallMessage,
+  VerifierRunMessage,
+} from './observe/channels.js';
+export type { CauseSummary, PassSummary } from './observe/cause.js';
+export type { DecisionListener } from './options.js';
