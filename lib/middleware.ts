@@ -178,7 +178,7 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
       reason: err.reason,
       verifier: err.verifier,
       status: rendered.status,
-      durationMs: performance.now() - started,
+      durationMs: started ? performance.now() - started : 0,
       cause: err.cause,
     };
     if (binding) decision.binding = binding;
@@ -212,7 +212,7 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
           reason: 'accepted',
           verifier: identity.verifier,
           status: 200,
-          durationMs: performance.now() - started,
+          durationMs: started ? performance.now() - started : 0,
           subject: identity.subject,
           username: identity.username,
           binding,
@@ -253,7 +253,7 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
               outcome: 'accept',
               reason: 'token_missing',
               status: 200,
-              durationMs: performance.now() - started,
+              durationMs: started ? performance.now() - started : 0,
             },
             req,
           );

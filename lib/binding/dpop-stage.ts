@@ -3,6 +3,8 @@
  * method, the URL a proof must name) and checks them before the verifier chain. Only this file
  * reads the request; the checks themselves are pure (`dpop-header`, `dpop-htu`, `dpop-proof`).
  */
+import { performance } from 'node:perf_hooks';
+import { replayChannel } from '../observe/channels.js';
 import type { Request } from 'express';
 import type { ReasonCode } from '../reasons.js';
 import type { TokenScheme } from '../extract.js';
@@ -75,7 +77,20 @@ export const REPLAY_TIMEOUT_MS = 1000;
 
 /** The replay stage: claims a fully valid, bound proof in the configured store, last. */
 export function claimReplay(dpop: ResolvedDpopOptions, proof: ValidProof): Promise<ClaimOutcome> {
-  return claimProof(dpop.replay, proof, REPLAY_TIMEOUT_MS);
+  if (!replayChannel.hasSubscribers) return claimProof(dpop.replay, proof, REPLAY_TIMEOUT_MS);
+  const started = performance.now();
+  return claimProof(dpop.replay, proof, REPLAY_TIMEOUT_MS).then((outcome) => {
+    replayChannel.publish({
+      outcome:
+        outcome.kind !== 'refused'
+          ? 'first'
+          : outcome.reason === 'dpop_proof_replayed'
+            ? 'replay'
+            : 'error',
+      durationMs: performance.now() - started,
+    });
+    return outcome;
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  * single-flight, so that concurrent checks of one token share one upstream call.
  */
 import { LRUCache } from 'lru-cache';
+import { cacheChannel } from '../observe/channels.js';
 import type { Codec } from '../shared/verdict-codec.js';
 import { sharedLevelOf, type SharedCache, type SharedLevel } from '../shared/shared-cache.js';
 import { scopeOf } from '../shared/keys.js';
@@ -61,6 +62,8 @@ export interface TokenCache<V> {
 
 /** How a cache is built. */
 export interface TokenCacheSettings<V> {
+  /** The cache's name on the `bearer-guard:cache` channel (the verifier's name). */
+  name?: string;
   max: number;
   /** Re-checked on every hit: a stale value is dropped and loaded again. */
   isFresh?: (value: V) => boolean;
@@ -116,7 +119,10 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
   });
   const inFlight = new Map<string, Promise<V>>();
   const isFresh = settings.isFresh;
-  const shared = enabled && settings.shared ? secondLevel(settings.shared, isFresh) : undefined;
+  const shared =
+    enabled && settings.shared
+      ? secondLevel(settings.shared, isFresh, settings.name ?? 'cache')
+      : undefined;
   // With a shared store the key is the HMAC the store uses, so a revocation message (which
   // names tokens by that HMAC only) can reach this level too.
   const keyOf = shared ? (token: string) => shared.level.tokenId(token) : sha256;
@@ -163,10 +169,14 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
     },
   };
 
+  const name = settings.name ?? 'cache';
   const cache: TokenCache<V> = {
     resolve(token, loader) {
       const key = keyOf(token);
       const hit = lookup(key);
+      if (cacheChannel.hasSubscribers) {
+        cacheChannel.publish({ cache: name, hit: hit !== undefined, level: 'memory' });
+      }
       if (hit !== undefined) return Promise.resolve(hit);
       return inFlight.get(key) ?? load(key, token, loader);
     },
@@ -202,6 +212,7 @@ interface SecondLevel<V> {
 function secondLevel<V extends object>(
   settings: SharedSettings<V>,
   isFresh: ((value: V) => boolean) | undefined,
+  name: string,
 ): SecondLevel<V> {
   const level = sharedLevelOf(settings.cache);
   if (!level) throw new TypeError('"cache.shared" option must be a sharedCache()');
@@ -213,9 +224,13 @@ function secondLevel<V extends object>(
     scope,
     async load(key, token, loader) {
       const hit = await level.read(scope, token);
+      const value = hit ? codec.decode(hit.json, hit.remainingMs) : undefined;
+      const usable = value !== undefined && (!isFresh || isFresh(value));
+      if (cacheChannel.hasSubscribers) {
+        cacheChannel.publish({ cache: name, hit: usable, level: 'shared' });
+      }
       if (hit) {
-        const value = codec.decode(hit.json, hit.remainingMs);
-        if (value !== undefined && (!isFresh || isFresh(value))) {
+        if (value !== undefined && usable) {
           level.noteVerified(key, hit.verifiedAt);
           return { value, ttlMs: hit.remainingMs, fromStore: true };
         }

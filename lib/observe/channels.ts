@@ -61,6 +61,8 @@ export interface CacheLookupMessage {
   /** The cache's name: the verifier's name. */
   cache: string;
   hit: boolean;
+  /** `'memory'`: this instance's own cache; `'shared'`: the shared store behind it (sharedCache). */
+  level: 'memory' | 'shared';
 }
 
 /** A message of `bearer-guard:replay`: a DPoP proof's `jti` was claimed. */

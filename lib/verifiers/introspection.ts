@@ -99,6 +99,7 @@ export function introspectionVerifier(
 ): IntrospectionVerifier {
   const config = normalizeIntrospectionOptions(options);
   const cache = createTokenCache<Verdict>({
+    name: config.name,
     max: config.cache ? config.cache.max : 1,
     enabled: config.cache !== false,
     isFresh: (verdict) => stillFresh(verdict, config),

@@ -220,6 +220,7 @@ export function jwtVerifier(
 ): Verifier & { forget(token: string): boolean } {
   const config = normalizeJwtOptions(options);
   const cache: TokenCache<Verdict> = createTokenCache<Verdict>({
+    name: config.name,
     max: config.cache ? config.cache.max : 1,
     enabled: config.cache !== false,
     isFresh: (verdict) => stillValid(verdict, config),

@@ -69,6 +69,7 @@ export function profileVerifier(
   };
   // Each entry carries its own deadline on the injected clock, re-checked on every hit.
   const cache = createTokenCache<{ verdict: Verdict; until: number }>({
+    name: config.name,
     max: config.cache ? config.cache.max : 1,
     enabled: config.cache !== false,
     isFresh: (entry) => entry.until > config.now(),
