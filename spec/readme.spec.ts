@@ -1,11 +1,12 @@
 /**
- * Every ```ts block of README.md must compile against lib/ (imported as 'bearer-guard'), with the
- * project's compiler options. Blocks marked ```ts fragment are skipped. A failure names the README
- * line of the offending code.
+ * Every ```ts block of README.md and of the guides under docs/ must compile against lib/
+ * (imported as 'bearer-guard', 'bearer-guard/testing', 'bearer-guard/redis'), with the project's
+ * compiler options. A failure names the file and line of the offending code. (Shell, JSON and
+ * HTTP blocks are run or checked by the samples' and explainer's tests.)
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -13,26 +14,29 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const README = join(ROOT, 'README.md');
 
 interface Block {
-  /** README line of the block's first code line (1-based). */
+  /** The Markdown file, relative to the repository. */
+  doc: string;
+  /** Line of the block's first code line (1-based). */
   line: number;
   code: string;
   file: string;
 }
 
-/** The ```ts blocks of a Markdown text, fragments left out. */
-export function tsBlocks(markdown: string): Block[] {
+/** The ```ts blocks of a Markdown text. */
+export function tsBlocks(markdown: string, doc = 'README.md'): Block[] {
   const lines = markdown.split('\n');
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
     const fence = /^```(\S*)\s*(.*)$/.exec(lines[i] as string);
     if (!fence) continue;
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
-    if (end === -1) throw new Error(`README.md:${i + 1}: unclosed code block`);
-    if (fence[1] === 'ts' && fence[2] !== 'fragment') {
+    if (end === -1) throw new Error(`${doc}:${i + 1}: unclosed code block`);
+    if (fence[1] === 'ts' || fence[1] === 'typescript') {
       blocks.push({
+        doc,
         line: i + 2,
         code: lines.slice(i + 1, end).join('\n'),
-        file: join(ROOT, `readme-block-${i + 2}.ts`),
+        file: join(ROOT, `${doc.replace(/[^A-Za-z0-9]/g, '-')}-block-${i + 2}.ts`),
       });
     }
     i = end;
@@ -56,6 +60,7 @@ function compilerOptions(): ts.CompilerOptions {
     paths: {
       'bearer-guard': ['./lib/index.ts'],
       'bearer-guard/testing': ['./lib/testing/index.ts'],
+      'bearer-guard/redis': ['./lib/redis/index.ts'],
     },
   };
 }
@@ -89,33 +94,48 @@ function compile(blocks: Block[]): Map<string, string[]> {
             ? d.file.getLineAndCharacterOfPosition(d.start)
             : undefined;
         const line = block.line + (at?.line ?? 0);
-        return `README.md:${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+        return `${block.doc}:${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
       }),
     );
   }
   return errors;
 }
 
-const blocks = tsBlocks(readFileSync(README, 'utf8'));
+/** Every Markdown guide under docs/ (the generated API reference aside). */
+function guides(dir = join(ROOT, 'docs')): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'api' ? [] : guides(path);
+    return entry.name.endsWith('.md') ? [path] : [];
+  });
+}
+
+const readmeBlocks = tsBlocks(readFileSync(README, 'utf8'));
+const blocks = [
+  ...readmeBlocks,
+  ...guides().flatMap((path) => tsBlocks(readFileSync(path, 'utf8'), relative(ROOT, path))),
+];
 /** A block known to be wrong, compiled with the others: proves errors are found and located. */
 const PROBE: Block = {
+  doc: 'README.md',
   line: 10,
   code: "import { bearerAuth } from 'bearer-guard';\n\nbearerAuth(42);",
   file: join(ROOT, 'readme-block-probe.ts'),
 };
 
-describe('README.md code blocks', () => {
+describe('code blocks of README.md and docs/', () => {
   let errors: Map<string, string[]>;
   beforeAll(() => {
     errors = compile([...blocks, PROBE]);
   }, 60_000);
 
   it('has code to check', () => {
-    expect(blocks.length).toBeGreaterThan(3);
+    expect(readmeBlocks.length).toBeGreaterThan(3);
   });
 
-  it.each(blocks.map((b) => [b.line, b] as const))(
-    'the block at line %i compiles',
+  it.each(blocks.map((b) => [`${b.doc}:${b.line}`, b] as const))(
+    'the block at %s compiles',
     (_line, block) => {
       expect(errors.get(block.file)).toEqual([]);
     },
