@@ -175,6 +175,7 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
     binding: Binding,
     started: number,
   ): void => {
+    // A cast: another library may declare req.auth as well (express-oauth2-jwt-bearer does).
     req.auth = {
       token,
       user,
@@ -182,7 +183,7 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
       scopes: identity.scopes,
       claims: identity.claims,
       binding,
-    };
+    } as NonNullable<typeof req.auth>;
     if (observed()) {
       report(
         {

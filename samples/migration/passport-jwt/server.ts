@@ -64,7 +64,7 @@ export function passportJwtRouter({ issuer, audience, publicKey }: ApiConfig): R
   const router = express.Router();
   router.use(passport.authenticate('jwt', { session: false }));
   router.get('/me', (req, res) => {
-    res.json({ name: (req.user as PassportUser).name });
+    res.json(req.user);
   });
   router.get('/issues', hasScope('issues:read'), (_req, res) => {
     res.json(ISSUES);
@@ -83,7 +83,7 @@ export function bearerGuardRouter({ issuer, audience, publicKey }: ApiConfig): R
     }),
   );
   router.get('/me', (req, res) => {
-    res.json({ name: (req.auth?.user as User).name });
+    res.json(req.auth?.user);
   });
   router.get('/issues', requireScopes('issues:read'), (_req, res) => {
     res.json(ISSUES);
