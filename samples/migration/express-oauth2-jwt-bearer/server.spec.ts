@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import express from 'express';
+import { auth } from 'express-oauth2-jwt-bearer';
+import { bearerAuth, jwtVerifier } from '../../../lib/index.js';
 import { createTestIssuer, type ServedJwks } from '../../../lib/testing/index.js';
 import { listen, type Listening } from '../../../spec/helpers/listen.js';
 import { CASES, call, tokensFor, type CaseName } from '../compare.js';
@@ -98,5 +101,32 @@ describe('migration sample: express-oauth2-jwt-bearer → bearer-guard', () => {
     expect(after.challenge).toBe(
       'Bearer realm="api", error="invalid_token", error_description="Token Invalid: Error while validating the token."',
     );
+  });
+
+  it('differs on purpose: authRequired: false lets a bad token through, optional: true refuses it', async () => {
+    const audience = issuer.audience as string;
+    const discovery = served.url;
+    const app = express();
+    const answer = (req: express.Request, res: express.Response) => {
+      res.json({ authenticated: req.auth !== undefined });
+    };
+    app.get('/before', auth({ issuerBaseURL: discovery, audience, authRequired: false }), answer);
+    const verifiers = [jwtVerifier({ discovery, issuer: discovery, audience })];
+    app.get('/after', bearerAuth({ verifiers, directory: () => ({}), optional: true }), answer);
+    const optional = await listen(app);
+    try {
+      for (const side of ['before', 'after']) {
+        const anonymous = await call(`${optional.url}/${side}`);
+        expect([anonymous.status, anonymous.body]).toEqual([200, { authenticated: false }]);
+        const valid = await call(`${optional.url}/${side}`, tokens.valid);
+        expect([valid.status, valid.body]).toEqual([200, { authenticated: true }]);
+      }
+      const before = await call(`${optional.url}/before`, tokens.expired);
+      expect([before.status, before.body]).toEqual([200, { authenticated: false }]);
+      const after = await call(`${optional.url}/after`, tokens.expired);
+      expect(after.status).toBe(401);
+    } finally {
+      await optional.close();
+    }
   });
 });
