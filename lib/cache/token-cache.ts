@@ -6,6 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { sha256 } from '../util/hash.js';
+import { checkKnownOptions } from '../util/known-options.js';
 
 /** Cache settings as a verifier's `cache` option takes them. `false` turns caching off. */
 export interface TokenCacheOptions {
@@ -16,6 +17,9 @@ export interface TokenCacheOptions {
   /** How long a definite refusal (inactive, revoked) is kept, in seconds. `0` keeps none. Default 10. */
   negativeTtlSeconds?: number;
 }
+
+/** Keys the `cache` option object may hold; any other throws (a typo would change nothing). */
+const CACHE_OPTION_KEYS = Object.freeze(['max', 'ttlSeconds', 'negativeTtlSeconds', 'shared']);
 
 /** Defaults of the token cache. */
 export const TOKEN_CACHE_DEFAULTS = Object.freeze({
@@ -152,6 +156,7 @@ export function normalizeCacheOption(
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new TypeError(`${factory}: "cache" option must be an object or false`);
   }
+  if (value !== undefined) checkKnownOptions(`${factory}: "cache"`, value, CACHE_OPTION_KEYS);
   const resolved = { ...TOKEN_CACHE_DEFAULTS, ...value };
   if (!Number.isInteger(resolved.max) || resolved.max < 1) {
     throw new TypeError(`${factory}: "cache.max" option must be a positive integer`);

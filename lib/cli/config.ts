@@ -2,7 +2,7 @@
  * The explainer's `--config` file: a module (`.js`, `.mjs`, `.cjs`) whose default export (or the
  * module itself) is bearerAuth options, at least `{ verifiers: [...] }`, or a function returning
  * them; or a `.json` file describing them with factory names, e.g.
- * `{ "verifiers": [{ "jwtVerifier": { "jwksUri": "…", "issuer": "…" } }] }`. Factories are looked
+ * `{ "verifiers": [{ "jwtVerifier": { "jwksUri": "…", "issuer": "…", "audience": "…" } }] }`. Factories are looked
  * up among bearer-guard's exports by name at run time, so every verifier the package exports can
  * be named, with no list kept here.
  */

@@ -35,7 +35,7 @@ export function headerFindings(header: Record<string, unknown>): Finding[] {
   } else if (/^HS/i.test(alg)) {
     found.push({
       level: 'danger',
-      text: `alg "${alg}": HMAC with a shared secret; jwtVerifier only verifies public-key signatures`,
+      text: `alg "${alg}": HMAC with a shared secret; only jwtVerifier({ secret }) accepts it, never a public-key verifier`,
     });
   }
   for (const [name, what] of Object.entries(KEY_POINTERS)) {

@@ -1,30 +1,161 @@
 /**
  * Reading an Identity's parts from a claims object (a JWT payload or an introspection answer):
- * scopes, client id, subject. Wrong types are refusals, not guesses.
+ * scopes, client id, subject, the verified e-mail, what the token is bound to (`cnf`) and how the
+ * user authenticated (`acr`, `auth_time`). Wrong types are refusals, not guesses.
  */
 import type { ReasonCode } from '../reasons.js';
-import type { Claims, Identity } from '../types.js';
+import type { Claims, Confirmation, Identity } from '../types.js';
+
+const has = (claims: Claims, name: string): boolean =>
+  Object.prototype.hasOwnProperty.call(claims, name);
+
+/** A list of strings, or a space-separated string, split; `undefined` for any other type. */
+function scopeList(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.split(' ').filter(Boolean);
+  if (Array.isArray(value) && value.every((s) => typeof s === 'string')) {
+    return (value as string[]).filter(Boolean);
+  }
+  return undefined;
+}
 
 /**
  * Scopes from `scope` (RFC 6749 / RFC 9068: one space-separated string) and `scp` (a string or an
  * array of strings, as some providers send). `undefined` when a value has the wrong type.
  */
-export function readScopes(claims: Claims): string[] | undefined {
+export function readScopes(
+  claims: Claims,
+  scopeClaims: readonly string[] = [],
+): string[] | undefined {
   const scopes: string[] = [];
-  const has = (name: string) => Object.prototype.hasOwnProperty.call(claims, name);
-  if (has('scope')) {
+  if (has(claims, 'scope')) {
     const scope = claims.scope;
     if (typeof scope !== 'string') return undefined;
     scopes.push(...scope.split(' ').filter(Boolean));
   }
-  if (has('scp')) {
-    const scp = claims.scp;
-    if (typeof scp === 'string') scopes.push(...scp.split(' ').filter(Boolean));
-    else if (Array.isArray(scp) && scp.every((s) => typeof s === 'string'))
-      scopes.push(...(scp as string[]));
-    else return undefined;
+  // `scp` and the extra claims (Auth0 `permissions`, Entra `roles`…): a string or a list.
+  for (const name of ['scp', ...scopeClaims]) {
+    if (name === 'scope' || !has(claims, name)) continue;
+    const values = scopeList(claims[name]);
+    if (values === undefined) return undefined;
+    scopes.push(...values);
   }
   return [...new Set(scopes)];
+}
+
+/**
+ * The e-mail address an identity may be looked up by: only a verified one. `email_verified: true`
+ * (or the string `"true"`) trusts it; `false` / `"false"` never does, whatever `trustEmail` says;
+ * with no `email_verified` at all, `trustEmail: true` trusts it. Any other value (`0`, `"yes"`)
+ * is not a statement of verification: not trusted. `null` when `email` is not a string.
+ *
+ * @example
+ * ```ts
+ * verifiedEmail({ email: 'a@example.com', email_verified: true }, false); // 'a@example.com'
+ * verifiedEmail({ email: 'a@example.com', email_verified: false }, true); // undefined
+ * ```
+ */
+export function verifiedEmail(claims: Claims, trustEmail: boolean): string | undefined | null {
+  const email = optionalString(claims, 'email');
+  if (typeof email !== 'string') return email;
+  if (!has(claims, 'email_verified')) return trustEmail ? email : undefined;
+  const verified = claims.email_verified;
+  return verified === true || verified === 'true' ? email : undefined;
+}
+
+/** The `cnf` members bearer-guard can prove, by claim name → Confirmation key. */
+const CONFIRMATION_MEMBERS = Object.freeze({ jkt: 'jkt', 'x5t#S256': 'x5tS256' } as const);
+
+/**
+ * What a token is bound to (`cnf`, RFC 7800): a DPoP key thumbprint (`jkt`, RFC 9449) or a
+ * certificate thumbprint (`x5t#S256`, RFC 8705). `undefined` when there is no `cnf`;
+ * `claim_invalid` when `cnf` is not an object or holds a value that is not a string;
+ * `token_binding_unsupported` when it names only confirmation methods bearer-guard cannot check
+ * (`kid`, `jku`…): such a token must never be taken as a plain bearer token.
+ *
+ * @example
+ * ```ts
+ * readConfirmation({ cnf: { jkt: 'NzbLsXh8…' } }); // { jkt: 'NzbLsXh8…' }
+ * ```
+ */
+export function readConfirmation(claims: Claims): Confirmation | undefined | ReasonCode {
+  if (!has(claims, 'cnf')) return undefined;
+  const cnf = claims.cnf;
+  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) return 'claim_invalid';
+  const confirmation: Confirmation = {};
+  let members = 0;
+  for (const [name, value] of Object.entries(cnf)) {
+    if (typeof value !== 'string') return 'claim_invalid';
+    members += 1;
+    if (Object.prototype.hasOwnProperty.call(CONFIRMATION_MEMBERS, name)) {
+      confirmation[CONFIRMATION_MEMBERS[name as keyof typeof CONFIRMATION_MEMBERS]] = value;
+    }
+  }
+  if (confirmation.jkt === undefined && confirmation.x5tS256 === undefined) {
+    return members === 0 ? undefined : 'token_binding_unsupported';
+  }
+  return confirmation;
+}
+
+/** How the user authenticated (RFC 9470): `acr` (a string) and `auth_time` (a NumericDate). */
+export interface Authentication {
+  acr?: string;
+  authTime?: number;
+}
+
+/**
+ * `acr` and `auth_time`, or `claim_invalid` when either is present with the wrong type.
+ *
+ * @example
+ * ```ts
+ * readAuthentication({ acr: 'mfa', auth_time: 1767225600 }); // { acr: 'mfa', authTime: 1767225600 }
+ * ```
+ */
+export function readAuthentication(claims: Claims): Authentication | ReasonCode {
+  const acr = optionalString(claims, 'acr');
+  if (acr === null) return 'claim_invalid';
+  let authTime: number | undefined;
+  if (has(claims, 'auth_time')) {
+    const value = claims.auth_time;
+    if (!isNumericDate(value)) return 'claim_invalid';
+    authTime = value;
+  }
+  return {
+    ...(acr !== undefined ? { acr } : {}),
+    ...(authTime !== undefined ? { authTime } : {}),
+  };
+}
+
+function isNumericDate(value: unknown): value is number {
+  return (
+    typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= NUMERIC_DATE_MAX
+  );
+}
+
+/**
+ * `true` when the registered claims (RFC 7519 §4.1) that are present have their types: `iss`,
+ * `sub`, `jti`, `client_id` strings, `aud` a string or an array of strings, `exp`, `nbf`, `iat`
+ * NumericDates. A token saying `jti: true` is not a token whose claims mean what they say.
+ *
+ * @example
+ * ```ts
+ * registeredClaimsTyped({ sub: 'u1', aud: ['a', 'b'], exp: 1767225600 }); // true
+ * registeredClaimsTyped({ sub: 'u1', jti: true }); // false
+ * ```
+ */
+export function registeredClaimsTyped(claims: Claims): boolean {
+  for (const name of ['iss', 'sub', 'jti', 'client_id']) {
+    if (optionalString(claims, name) === null) return false;
+  }
+  if (has(claims, 'aud')) {
+    const aud = claims.aud;
+    if (
+      typeof aud !== 'string' &&
+      !(Array.isArray(aud) && aud.every((value) => typeof value === 'string'))
+    ) {
+      return false;
+    }
+  }
+  return numericDatesInRange(claims);
 }
 
 /** A claim that must be a string when present: the value, `undefined` when absent, `null` when of another type. */
@@ -73,10 +204,27 @@ export function hasProtoKey(value: unknown): boolean {
 export interface IdentityReading {
   /** Claims naming the client, in order; the first present wins, one of the wrong type refuses. */
   clientIdClaims: readonly string[];
-  /** The username; may throw (a refusal) or return `undefined`. */
-  username: (claims: Claims) => string | undefined;
+  /**
+   * The username; may throw (a refusal) or return `undefined`. With `trustEmail` given, the
+   * second argument is the verified e-mail (or `undefined`).
+   */
+  username: (claims: Claims, verifiedEmail?: string) => string | undefined;
   /** The verifier's name. */
   verifier: string;
+  /**
+   * Given (`true` or `false`): `identity.email` is set only for a verified address (see
+   * `verifiedEmail`; `true` also trusts an address whose claims say nothing about verification),
+   * and `username` receives that address as its second argument. Absent: `email` as sent (0.1).
+   */
+  trustEmail?: boolean;
+  /** Claims whose values (a list or a space-separated string) are scopes too, beside `scope`/`scp`. */
+  scopeClaims?: readonly string[];
+  /**
+   * `true`: registered claims must have their RFC 7519 types (`registeredClaimsTyped`), and
+   * `issuedAt` (`iat`), `confirmation` (`cnf`), `acr` and `authTime` (`auth_time`) are read,
+   * a wrong type refusing the claims. Absent: as in 0.1.
+   */
+  strictClaims?: boolean;
 }
 
 /** The first present client-id claim: its value, `undefined` when none, `null` for a wrong type. */
@@ -102,22 +250,37 @@ export function identityFromClaims(
   claims: Claims,
   reading: IdentityReading,
 ): Identity | ReasonCode {
-  const scopes = readScopes(claims);
+  const strict = reading.strictClaims === true;
+  if (strict && !registeredClaimsTyped(claims)) return 'claim_invalid';
+  const scopes = readScopes(claims, reading.scopeClaims);
   const sub = optionalString(claims, 'sub');
   const clientId = clientIdOf(claims, reading.clientIdClaims);
-  const email = optionalString(claims, 'email');
+  const email =
+    reading.trustEmail === undefined
+      ? optionalString(claims, 'email')
+      : verifiedEmail(claims, reading.trustEmail);
   if (scopes === undefined || sub === null || clientId === null || email === null) {
     return 'claim_invalid';
   }
   const subject = sub ?? clientId;
   if (!subject) return 'claim_missing';
+  let confirmation: Confirmation | undefined;
+  let authentication: Authentication = {};
+  if (strict) {
+    const bound = readConfirmation(claims);
+    if (typeof bound === 'string') return bound;
+    confirmation = bound;
+    const read = readAuthentication(claims);
+    if (typeof read === 'string') return read;
+    authentication = read;
+  }
   let username: string | undefined;
   try {
-    username = reading.username(claims);
+    username = reading.username(claims, email);
   } catch {
     return 'claim_invalid';
   }
-  return {
+  const identity: Identity = {
     subject,
     username,
     email,
@@ -129,4 +292,11 @@ export function identityFromClaims(
     serviceAccount: false,
     verifier: reading.verifier,
   };
+  if (strict) {
+    if (typeof claims.iat === 'number') identity.issuedAt = claims.iat;
+    if (confirmation) identity.confirmation = confirmation;
+    if (authentication.acr !== undefined) identity.acr = authentication.acr;
+    if (authentication.authTime !== undefined) identity.authTime = authentication.authTime;
+  }
+  return identity;
 }

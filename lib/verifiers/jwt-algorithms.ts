@@ -1,6 +1,7 @@
 /**
- * Which JWS algorithms a key can verify (RFC 7518 §3, RFC 8037). HMAC and `none` appear nowhere:
- * a verifier built on public keys can never accept them (RFC 8725 §2.1, §3.1).
+ * Which JWS algorithms a key can verify (RFC 7518 §3, RFC 8037). A public key never verifies HMAC
+ * (RFC 8725 §2.1, §3.1); a shared secret verifies HMAC only, up to what its length allows
+ * (RFC 7518 §3.2). `none` appears nowhere.
  */
 import type { KeyObject } from 'node:crypto';
 
@@ -71,4 +72,18 @@ export function rsaModulusBits(jwk: { kty?: unknown; n?: unknown }): number | un
     break;
   }
   return bytes.length * 8 - leadingZeroBits;
+}
+
+/** HMAC algorithms and the least secret length each needs, in bytes (RFC 7518 §3.2). */
+export const HMAC_MIN_BYTES: Readonly<Record<string, number>> = Object.freeze({
+  HS256: 32,
+  HS384: 48,
+  HS512: 64,
+});
+
+/** The HMAC algorithms a shared secret of `bytes` bytes is long enough for. */
+export function hmacAlgorithmsFor(bytes: number): string[] {
+  return Object.entries(HMAC_MIN_BYTES)
+    .filter(([, least]) => bytes >= least)
+    .map(([alg]) => alg);
 }

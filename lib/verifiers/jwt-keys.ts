@@ -1,6 +1,6 @@
 /**
- * Where a JWT verifier's keys come from, local part: one `publicKey` (PEM, JWK or KeyObject) or a
- * static `jwks`, and the key hygiene every source shares. Key selection by `kid`/`alg`/`use`/
+ * Where a JWT verifier's keys come from, local part: one `publicKey` (PEM, JWK or KeyObject), a
+ * static `jwks` or a shared HMAC `secret`, and the key hygiene every source shares. Key selection by `kid`/`alg`/`use`/
  * `key_ops` is jose's (`createLocalJWKSet`); this module refuses weak, symmetric and private keys
  * around it. Remote sets (`jwksUri`, `discovery`) are in jwt-remote-keys.ts. Header `jku`, `x5u`,
  * `jwk` and `x5c` are never looked at.
@@ -13,11 +13,13 @@ import {
   type JWK,
   type JWSHeaderParameters,
 } from 'jose';
+import type { Dispatcher } from 'undici';
 import type { ReasonCode } from '../reasons.js';
 import { isObject } from '../util/json.js';
 import {
   algorithmsForJwk,
   algorithmsForKeyObject,
+  hmacAlgorithmsFor,
   MIN_RSA_BITS,
   rsaModulusBits,
 } from './jwt-algorithms.js';
@@ -31,6 +33,10 @@ export type KeyLookup =
 export interface KeySource {
   /** Algorithms the keys can verify, when known before any fetch. */
   readonly algorithms: readonly string[] | undefined;
+  /** `true` for a shared HMAC secret. */
+  readonly symmetric?: boolean;
+  /** With `discovery`: the issuer its URL names, which the metadata document must confirm. */
+  readonly discoveredIssuer?: string;
   /** The issuer learned from discovery (only for `discovery`). */
   issuer(signal?: AbortSignal): Promise<string | undefined | KeyLookup>;
   keysFor(header: JWSHeaderParameters, signal?: AbortSignal): Promise<KeyLookup>;
@@ -47,6 +53,10 @@ export interface RemoteKeySettings {
   timeoutMs: number;
   allowInsecureHttp: boolean;
   now: () => number;
+  /** A failed fetch of the set or of metadata is tried again after at most this long, in ms. */
+  retryAfterMs: number;
+  /** The undici Dispatcher every fetch goes through; default: the shared pool. */
+  dispatcher?: Dispatcher;
 }
 
 const MAX_CANDIDATE_KEYS = 4;
@@ -217,6 +227,38 @@ export function singleKey(publicKey: unknown): KeySource {
         imported.delete(alg);
         return { kind: 'failure', reason: 'algorithm_not_allowed', unavailable: false, cause };
       }
+    },
+    onRotate: () => undefined,
+  };
+}
+
+/**
+ * A shared HMAC secret (`secret` option): a string (its UTF-8 bytes) or a `Uint8Array`, of at
+ * least 32 bytes. It verifies HS256, HS384 and HS512 as far as its length allows (RFC 7518 §3.2),
+ * never an asymmetric algorithm.
+ */
+export function hmacSecret(secret: unknown): KeySource {
+  let bytes: Uint8Array;
+  if (typeof secret === 'string') bytes = new TextEncoder().encode(secret);
+  else if (secret instanceof Uint8Array) bytes = new Uint8Array(secret);
+  else return fail('"secret" option must be a string or a Uint8Array');
+  const algorithms = hmacAlgorithmsFor(bytes.length);
+  if (algorithms.length === 0) {
+    fail(
+      `"secret" option is ${bytes.length} bytes long: HMAC secrets must be at least 32 bytes (HS256), 48 (HS384) or 64 (HS512), RFC 7518 §3.2`,
+    );
+  }
+  const lookup: KeyLookup = { kind: 'keys', keys: [bytes] };
+  return {
+    algorithms,
+    symmetric: true,
+    issuer: async () => undefined,
+    async keysFor(header) {
+      const alg = header.alg;
+      if (typeof alg !== 'string' || !algorithms.includes(alg)) {
+        return { kind: 'failure', reason: 'algorithm_not_allowed', unavailable: false };
+      }
+      return lookup;
     },
     onRotate: () => undefined,
   };

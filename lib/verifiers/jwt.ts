@@ -1,7 +1,9 @@
 /**
- * jwtVerifier(): checks a JWT access token locally, with jose, against a public key or a JWK Set
- * (RFC 7519, RFC 9068, RFC 8725). Steps: shape → issuer ownership → header policy → key →
- * signature and claims (jose) → identity. Verified tokens are cached until they expire.
+ * jwtVerifier(): checks a JWT access token locally, with jose, against a public key, a JWK Set or
+ * a shared HMAC secret (RFC 7519, RFC 9068, RFC 8725). Steps: shape → issuer ownership → header
+ * policy (`typ`, `crit`, `alg`) → key → signature, issuer, audience and time (jose) → claim types,
+ * `iat`, token age → identity. Verified tokens are cached until they expire; time is checked again
+ * on every hit.
  */
 import {
   decodeJwt,
@@ -15,7 +17,7 @@ import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
 import { isCanonicalBase64url } from '../util/base64url.js';
 import { isObject, withoutPoisonedKeys } from '../util/json.js';
-import { hasProtoKey, identityFromClaims, numericDatesInRange } from './claims.js';
+import { hasProtoKey, identityFromClaims } from './claims.js';
 import {
   normalizeJwtOptions,
   type JwtVerifierOptions,
@@ -92,18 +94,53 @@ function issuerMatches(expected: readonly string[], iss: unknown): boolean {
   return typeof iss === 'string' && expected.includes(iss);
 }
 
+/** `typ` values of an access token (compared case-insensitively): RFC 7519 §5.1 and RFC 9068 §2.1. */
+const ACCESS_TOKEN_TYPES = new Set(['jwt', 'application/jwt', 'at+jwt', 'application/at+jwt']);
+const AT_JWT_TYPES = new Set(['at+jwt', 'application/at+jwt']);
+
+/**
+ * `true` when the header's `typ` is an access token's: absent or one of ACCESS_TOKEN_TYPES; with
+ * `requireAtJwt`, RFC 9068's only. ID tokens marked as such, logout tokens (`logout+jwt`),
+ * security events (`secevent+jwt`) and DPoP proofs (`dpop+jwt`) are not access tokens.
+ */
+function typAllowed(typ: unknown, requireAtJwt: boolean): boolean {
+  if (typ === undefined) return !requireAtJwt;
+  if (typeof typ !== 'string') return false;
+  return (requireAtJwt ? AT_JWT_TYPES : ACCESS_TOKEN_TYPES).has(typ.toLowerCase());
+}
+
+/** Time rules jose does not apply: `iat` not in the future, and `maxTokenAge`. */
+function timeProblem(payload: JWTPayload, config: ResolvedJwtOptions): ReasonCode | undefined {
+  const nowSeconds = config.now() / 1000;
+  const iat = payload.iat;
+  if (typeof iat === 'number' && iat > nowSeconds + config.clockTolerance) {
+    return 'token_issued_in_future';
+  }
+  if (config.maxTokenAge !== undefined) {
+    if (typeof iat !== 'number') return 'claim_missing';
+    if (nowSeconds - iat - config.clockTolerance > config.maxTokenAge) return 'token_too_old';
+  }
+  return undefined;
+}
+
 /** Payload → Identity, or the reason it cannot be one. */
 function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity | ReasonCode {
   // An issuer has no reason to sign a `__proto__` key: refuse the token. `constructor` and
   // `prototype` keys are dropped, as from every upstream answer, before applications see claims.
-  if (!numericDatesInRange(payload) || hasProtoKey(payload)) return 'claim_invalid';
+  if (hasProtoKey(payload)) return 'claim_invalid';
   const claims = withoutPoisonedKeys(payload as Record<string, unknown>);
-  // A `client_id` of the wrong type refuses; it never falls through to `azp`.
-  return identityFromClaims(claims, {
+  // Registered claims of the wrong type refuse (`strictClaims`); a `client_id` of the wrong type
+  // never falls through to `azp`.
+  const identity = identityFromClaims(claims, {
     clientIdClaims: ['client_id', 'azp'],
     username: config.usernameClaim,
     verifier: config.name,
+    trustEmail: config.trustEmail,
+    scopeClaims: config.scopeClaims,
+    strictClaims: true,
   });
+  if (typeof identity === 'string') return identity;
+  return timeProblem(payload, config) ?? identity;
 }
 
 async function verifySignedToken(
@@ -128,7 +165,6 @@ async function verifySignedToken(
         audience: config.audience ? [...config.audience] : undefined,
         clockTolerance: config.clockTolerance,
         requiredClaims: [...config.requiredClaims],
-        typ: config.typ,
         currentDate: new Date(config.now()),
       });
       const identity = toIdentity(payload, config);
@@ -156,7 +192,13 @@ function stillValid(verdict: Verdict, config: ResolvedJwtOptions): boolean {
   const { expiresAt, claims } = verdict.identity;
   if (expiresAt !== undefined && expiresAt <= nowSeconds - config.clockTolerance) return false;
   const nbf = claims.nbf;
-  return !(typeof nbf === 'number' && nbf > nowSeconds + config.clockTolerance);
+  if (typeof nbf === 'number' && nbf > nowSeconds + config.clockTolerance) return false;
+  const iat = verdict.identity.issuedAt;
+  return !(
+    config.maxTokenAge !== undefined &&
+    iat !== undefined &&
+    nowSeconds - iat - config.clockTolerance > config.maxTokenAge
+  );
 }
 
 /**
@@ -169,6 +211,7 @@ function stillValid(verdict: Verdict, config: ResolvedJwtOptions): boolean {
  *   issuer: 'https://id.example.com',
  *   audience: 'https://api.example.com',
  * });
+ * // or: jwtVerifier({ discovery: 'https://id.example.com', audience: 'https://api.example.com' })
  * ```
  */
 export function jwtVerifier(
@@ -191,8 +234,9 @@ export function jwtVerifier(
     if (!token.split('.').every(isCanonicalBase64url)) return reject('jwt_malformed');
     if (!payload) return reject('jwt_malformed');
 
-    let issuer = config.issuer;
-    if (!issuer) {
+    // `false`: no issuer is checked; `undefined`: the discovered one.
+    let issuer = config.issuer === false ? undefined : config.issuer;
+    if (config.issuer === undefined) {
       const discovered = await config.keys.issuer(ctx?.signal);
       if (typeof discovered === 'object') {
         return discovered.kind === 'failure' && discovered.unavailable
@@ -203,6 +247,7 @@ export function jwtVerifier(
     }
     // RFC 8725 §3.8: a token from another issuer is not ours; the next verifier may know it.
     if (issuer && !issuerMatches(issuer, payload.iss)) return pass('issuer_mismatch');
+    if (!typAllowed(header.typ, config.requireAtJwt)) return reject('typ_mismatch');
     if (header.crit !== undefined) return reject('crit_unsupported');
     if (!config.algorithms.includes(header.alg)) return reject('algorithm_not_allowed');
 

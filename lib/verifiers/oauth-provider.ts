@@ -43,8 +43,9 @@ function jwtCheck(config: ResolvedProviderOptions): ReturnType<typeof jwtVerifie
   const mapping = config.mapping;
   return jwtVerifier({
     ...(jwt.discovery ? { discovery: jwt.discovery } : { jwksUri: jwt.jwksUri }),
-    issuer: jwt.issuers,
-    audience: config.expectedAudience,
+    // jwtVerifier requires both decisions; a preset without them keeps its 0.1 behaviour here.
+    issuer: jwt.issuers ?? (jwt.discovery ? undefined : false),
+    audience: config.expectedAudience ?? false,
     usernameClaim: (claims) => {
       const value = pick(claims, mapping.username);
       return typeof value === 'string' && value ? value : undefined;

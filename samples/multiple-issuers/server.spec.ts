@@ -24,10 +24,28 @@ describe('sample: multiple-issuers', () => {
   afterAll(() => api.close());
 
   it('accepts a partner token after the workforce verifier passes it on', async () => {
-    const res = await call(await partners.token({ email: 'dev@acme.example' }));
+    const res = await call(
+      await partners.token({
+        preferred_username: undefined,
+        email: 'dev@acme.example',
+        email_verified: true,
+      }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ...ACCOUNTS[1], signedInVia: 'partners' });
     expect(decisions.at(-1)).toMatchObject({ outcome: 'accept', verifier: 'partners' });
+  });
+
+  it("refuses a partner token whose e-mail the partner's IdP has not verified", async () => {
+    const res = await call(
+      await partners.token({
+        preferred_username: undefined,
+        email: 'dev@acme.example',
+        email_verified: false,
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(decisions.at(-1)).toMatchObject({ outcome: 'reject', reason: 'user_not_found' });
   });
 
   it('answers 400 for a token of an issuer nobody handles, after every verifier passed', async () => {

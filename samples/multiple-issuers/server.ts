@@ -34,7 +34,9 @@ export function createApp(options: MultipleIssuersOptions): Express {
   const app = express();
   const verifiers = [
     jwtVerifier({ ...options.workforce, name: 'workforce' }),
-    jwtVerifier({ ...options.partners, name: 'partners', usernameClaim: 'email' }),
+    // Partners are found by their verified e-mail address (email_verified: true): an address
+    // their IdP has not verified never names an account.
+    jwtVerifier({ ...options.partners, name: 'partners' }),
   ];
   app.use(
     '/rest/api',
@@ -57,7 +59,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   app.listen(port, '127.0.0.1', async () => {
     const url = `http://127.0.0.1:${port}/rest/api/2/myself`;
     const employee = await workforce.token({ preferred_username: 'admin' });
-    const partner = await partners.token({ email: 'dev@acme.example' });
+    const partner = await partners.token({
+      preferred_username: undefined,
+      email: 'dev@acme.example',
+      email_verified: true,
+    });
     console.log(`multiple-issuers sample on ${url}`);
     console.log(`curl -H "Authorization: Bearer ${employee}" ${url}   # via workforce`);
     console.log(`curl -H "Authorization: Bearer ${partner}" ${url}   # via partners`);

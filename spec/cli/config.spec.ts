@@ -85,7 +85,7 @@ describe('loadConfig', () => {
     const path = await file('jwt.json', '{"verifiers":[{"jwtVerifier":{}}]}');
     await expect(loadConfig(path, factories)).rejects.toThrow(
       new ConfigError(
-        `cannot load ${path}: jwtVerifier: exactly one of "publicKey", "jwks", "jwksUri", "discovery" is required (got none)`,
+        `cannot load ${path}: jwtVerifier: exactly one of "publicKey", "secret", "jwks", "jwksUri", "discovery" is required (got none)`,
       ),
     );
     await expect(loadConfig(join(dir, 'missing.mjs'), factories)).rejects.toBeInstanceOf(

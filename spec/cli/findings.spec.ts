@@ -15,7 +15,7 @@ describe('headerFindings', () => {
     [{ alg: 'NONE', kid: 'k' }, 'alg "none": an unsigned token, never accepted'],
     [
       { alg: 'HS256', kid: 'k' },
-      'alg "HS256": HMAC with a shared secret; jwtVerifier only verifies public-key signatures',
+      'alg "HS256": HMAC with a shared secret; only jwtVerifier({ secret }) accepts it, never a public-key verifier',
     ],
     [
       { alg: 'RS256', kid: 'k', jku: 'https://evil.test' },

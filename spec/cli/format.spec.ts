@@ -39,7 +39,7 @@ describe('formatDecoded', () => {
       '  aud    ["a","b"]',
       '',
       'Findings',
-      '  DANGER   alg "HS256": HMAC with a shared secret; jwtVerifier only verifies public-key signatures',
+      '  DANGER   alg "HS256": HMAC with a shared secret; only jwtVerifier({ secret }) accepts it, never a public-key verifier',
       '  DANGER   "jku" points at a JWK Set URL: ignored, keys come only from the configuration',
       '  warning  no "kid": every key of a JWK Set is tried',
       '  warning  expired: refused with 401 "Token Expired"',

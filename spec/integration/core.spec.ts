@@ -375,7 +375,9 @@ describe('bearerAuth: req.auth', () => {
     app.get('/rest/api/2/auth', (req, res) => {
       res.json({ keys: Object.keys(req.auth ?? {}), auth: req.auth });
     });
-    const token = await mintJwt({ claims: { email: 'admin@gmail.com', jti: 'j1' } });
+    const token = await mintJwt({
+      claims: { email: 'admin@gmail.com', email_verified: true, jti: 'j1' },
+    });
     const res = await request(app)
       .get('/rest/api/2/auth')
       .set('Authorization', `Bearer ${token}`)
@@ -392,6 +394,7 @@ describe('bearerAuth: req.auth', () => {
         claims: res.body.auth.claims,
         issuer: ISSUER,
         expiresAt: expect.any(Number),
+        issuedAt: expect.any(Number),
         serviceAccount: false,
         verifier: 'jwt',
       },

@@ -165,19 +165,27 @@ describe('algorithm confusion', () => {
     },
   );
 
-  // RFC 8725 §3.1: HMAC and "none" cannot even be configured.
-  it.each(['HS256', 'none', 'NONE'])('refuses to construct a verifier allowing %s', (alg) => {
-    expect(() => jwtVerifier({ publicKey: rsa.publicPem, algorithms: [alg] })).toThrow(
-      new TypeError(
-        `jwtVerifier: "algorithms" option must not contain "${alg}": bearer-guard verifies public-key signatures only`,
-      ),
+  // RFC 8725 §3.1: HMAC with a public key, and "none", cannot even be configured.
+  it.each([
+    [
+      'HS256',
+      'jwtVerifier: "algorithms" option must not contain "HS256" with a public key: HMAC needs the "secret" option',
+    ],
+    ['none', 'jwtVerifier: "algorithms" option must not contain "none"'],
+    ['NONE', 'jwtVerifier: "algorithms" option must not contain "NONE"'],
+  ])('refuses to construct a verifier allowing %s', (alg, message) => {
+    expect(() => jwtVerifier({ publicKey: rsa.publicPem, algorithms: [alg], ...expected })).toThrow(
+      new TypeError(message),
     );
   });
 
   // RFC 8725 §2.1: a symmetric (oct) key is refused, so HMAC has nothing to be keyed with.
   it('refuses to construct a verifier from a symmetric JWK', () => {
     expect(() =>
-      jwtVerifier({ jwks: { keys: [{ kty: 'oct', k: b64url('secret'), kid: 'h' }] } }),
+      jwtVerifier({
+        jwks: { keys: [{ kty: 'oct', k: b64url('secret'), kid: 'h' }] },
+        ...expected,
+      }),
     ).toThrow(new TypeError('jwtVerifier: "jwks" option holds a symmetric (oct) key (kid "h")'));
   });
 });

@@ -187,16 +187,16 @@ describe('RSA keys shorter than 2048 bits', () => {
     ['JWK', () => ({ publicKey: weakJwk })],
     ['KeyObject', () => ({ publicKey: weak.publicKey })],
   ])('refuses to construct a verifier from a 1024-bit %s', (_, options) => {
-    expect(() => jwtVerifier(options())).toThrow(
+    expect(() => jwtVerifier({ ...options(), issuer: false, audience: false })).toThrow(
       new TypeError(`jwtVerifier: "publicKey" option is ${TOO_SMALL}`),
     );
   });
 
   // RFC 7518 §3.3: the same in a static JWK Set.
   it('refuses to construct a verifier from a JWK Set holding a 1024-bit key', () => {
-    expect(() => jwtVerifier({ jwks: { keys: [weakJwk, rsa.publicJwk] } })).toThrow(
-      new TypeError(`jwtVerifier: "jwks" option holds ${TOO_SMALL} (kid "weak")`),
-    );
+    expect(() =>
+      jwtVerifier({ jwks: { keys: [weakJwk, rsa.publicJwk] }, issuer: false, audience: false }),
+    ).toThrow(new TypeError(`jwtVerifier: "jwks" option holds ${TOO_SMALL} (kid "weak")`));
   });
 
   // RFC 7518 §3.3: a remote JWK Set's 1024-bit member is dropped, its strong members still work.

@@ -12,6 +12,8 @@ const weakPem = weak.publicKey.export({ format: 'pem', type: 'spki' }).toString(
 const weakJwk = { ...(weak.publicKey.export({ format: 'jwk' }) as JWK), kid: 'weak' };
 const privateJwk = { ...(rsa.privateKey.export({ format: 'jwk' }) as JWK), kid: 'private' };
 const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+/** Both decisions written out, for tests about something else. */
+const any = { issuer: false, audience: false } as const;
 
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -23,21 +25,24 @@ const deepFreeze = <T>(value: T): T => {
 
 describe('normalizeJwtOptions', () => {
   it('applies the defaults', () => {
-    const resolved = normalizeJwtOptions({ publicKey: rsa.publicPem });
+    const resolved = normalizeJwtOptions({ publicKey: rsa.publicPem, ...any });
     expect(resolved).toMatchObject({
       name: 'jwt',
-      issuer: undefined,
-      audience: undefined,
+      issuer: false,
+      audience: false,
       clockTolerance: 5,
+      maxTokenAge: undefined,
       requiredClaims: [],
-      typ: undefined,
+      requireAtJwt: false,
+      trustEmail: false,
+      scopeClaims: [],
       cache: { max: 10_000, ttlSeconds: 300, negativeTtlSeconds: 10 },
     });
     expect(resolved.algorithms).toEqual(RSA_ALGS);
     expect(Object.isFrozen(resolved)).toBe(true);
   });
 
-  it.each<[string, JwtVerifierOptions, string[]]>([
+  it.each<[string, Partial<JwtVerifierOptions>, string[]]>([
     ['an RSA PEM', { publicKey: rsa.publicPem }, RSA_ALGS],
     ['an RSA KeyObject', { publicKey: rsa.publicKey }, RSA_ALGS],
     ['an RSA JWK with alg', { publicKey: rsa.publicJwk }, ['RS256']],
@@ -51,7 +56,7 @@ describe('normalizeJwtOptions', () => {
     ],
     ['an explicit list', { publicKey: rsa.publicPem, algorithms: ['PS256'] }, ['PS256']],
   ])('infers the algorithms from %s', (_name, options, algorithms) => {
-    expect(normalizeJwtOptions(options).algorithms).toEqual(algorithms);
+    expect(normalizeJwtOptions({ ...any, ...options }).algorithms).toEqual(algorithms);
   });
 
   it('keeps the other options', () => {
@@ -70,7 +75,7 @@ describe('normalizeJwtOptions', () => {
       audience: ['api'],
       clockTolerance: 0,
       requiredClaims: ['jti'],
-      typ: 'at+jwt',
+      requireAtJwt: true,
       name: 'corp-jwt',
       cache: false,
     });
@@ -79,6 +84,7 @@ describe('normalizeJwtOptions', () => {
   it.each<[string, JwtVerifierOptions['usernameClaim'], Record<string, unknown>, unknown]>([
     ['default chain: preferred_username', undefined, { preferred_username: 'a', sub: 's' }, 'a'],
     ['default chain: upn before email', undefined, { upn: 'u', email: 'e@x' }, 'u'],
+    ['default chain: an unverified email is skipped', undefined, { email: 'e@x', sub: 's' }, 's'],
     ['default chain: falls back to sub', undefined, { sub: 's' }, 's'],
     ['default chain: skips non-strings', undefined, { username: 42, sub: 's' }, 's'],
     ['a claim name', 'login', { login: 'l', preferred_username: 'p' }, 'l'],
@@ -87,7 +93,7 @@ describe('normalizeJwtOptions', () => {
     ['a function', (claims) => `x-${String(claims.sub)}`, { sub: 's' }, 'x-s'],
     ['a function answering a non-string', () => 42 as never, { sub: 's' }, undefined],
   ])('usernameClaim %s', (_name, usernameClaim, claims, expected) => {
-    const resolved = normalizeJwtOptions({ publicKey: rsa.publicPem, usernameClaim });
+    const resolved = normalizeJwtOptions({ publicKey: rsa.publicPem, usernameClaim, ...any });
     expect(resolved.usernameClaim(claims)).toBe(expected);
   });
 
@@ -96,6 +102,7 @@ describe('normalizeJwtOptions', () => {
     const options = deepFreeze({
       jwks,
       issuer: ['https://a.test'],
+      audience: 'api',
       algorithms: ['RS256'],
       requiredClaims: ['jti'],
     });
@@ -109,22 +116,22 @@ describe('normalizeJwtOptions', () => {
     [
       'no key source',
       { issuer: 'https://a.test' },
-      'jwtVerifier: exactly one of "publicKey", "jwks", "jwksUri", "discovery" is required (got none)',
+      'jwtVerifier: exactly one of "publicKey", "secret", "jwks", "jwksUri", "discovery" is required (got none)',
     ],
     [
       'two key sources',
       { jwks: jwksOf(rsa), jwksUri: 'https://a.test/jwks' },
-      'jwtVerifier: exactly one of "publicKey", "jwks", "jwksUri", "discovery" is required (got "jwks" and "jwksUri")',
+      'jwtVerifier: exactly one of "publicKey", "secret", "jwks", "jwksUri", "discovery" is required (got "jwks" and "jwksUri")',
     ],
     [
       'algorithms with none',
       { publicKey: rsa.publicPem, algorithms: ['RS256', 'none'] },
-      'jwtVerifier: "algorithms" option must not contain "none": bearer-guard verifies public-key signatures only',
+      'jwtVerifier: "algorithms" option must not contain "none"',
     ],
     [
       'algorithms with HS256',
       { publicKey: rsa.publicPem, algorithms: ['HS256'] },
-      'jwtVerifier: "algorithms" option must not contain "HS256": bearer-guard verifies public-key signatures only',
+      'jwtVerifier: "algorithms" option must not contain "HS256" with a public key: HMAC needs the "secret" option',
     ],
     [
       'an unknown algorithm',
@@ -234,13 +241,13 @@ describe('normalizeJwtOptions', () => {
     ],
     [
       'an empty issuer',
-      { publicKey: rsa.publicPem, issuer: '' },
+      { publicKey: rsa.publicPem, issuer: '', audience: false },
       'jwtVerifier: "issuer" option must be a non-empty string or array of non-empty strings',
     ],
     [
       'audience as a number',
-      { publicKey: rsa.publicPem, audience: 1 },
-      'jwtVerifier: "audience" option must be a non-empty string or array of non-empty strings',
+      { publicKey: rsa.publicPem, issuer: false, audience: 1 },
+      'jwtVerifier: "audience" option must be a string, an array of strings, or false',
     ],
     [
       'a negative clockTolerance',
@@ -264,8 +271,8 @@ describe('normalizeJwtOptions', () => {
     ],
     [
       'an empty typ',
-      { publicKey: rsa.publicPem, typ: '' },
-      'jwtVerifier: "typ" option must be a non-empty string',
+      { publicKey: rsa.publicPem, typ: 'JWT' },
+      'jwtVerifier: "typ" option must be "at+jwt" (RFC 9068 access tokens only); without it, every access-token type is accepted',
     ],
     [
       'an empty name',

@@ -16,7 +16,7 @@ const ctx: VerifyContext = {
 const checks = { issuer: ISSUER, audience: AUDIENCE };
 
 describe('jwtVerifier key sources', () => {
-  it.each<[string, JwtVerifierOptions, typeof rsa]>([
+  it.each<[string, Partial<JwtVerifierOptions>, typeof rsa]>([
     ['an RSA PEM', { publicKey: rsa.publicPem }, rsa],
     ['an RSA JWK', { publicKey: rsa.publicJwk }, rsa],
     ['an RSA KeyObject', { publicKey: rsa.publicKey }, rsa],
@@ -70,7 +70,11 @@ describe('jwtVerifier key sources', () => {
   });
 
   it('accepts any of several issuers', async () => {
-    const verifier = jwtVerifier({ publicKey: rsa.publicPem, issuer: ['https://a.test', ISSUER] });
+    const verifier = jwtVerifier({
+      publicKey: rsa.publicPem,
+      issuer: ['https://a.test', ISSUER],
+      audience: AUDIENCE,
+    });
     expect((await verifier.verify(await mintJwt(), ctx)).kind).toBe('accept');
   });
 
@@ -122,10 +126,16 @@ describe('jwtVerifier claim options', () => {
   >([
     ['default: preferred_username', undefined, {}, 'admin'],
     [
-      'default: email when no username claims',
+      'default: a verified email when no username claims',
+      undefined,
+      { preferred_username: undefined, email: 'a@x.test', email_verified: true },
+      'a@x.test',
+    ],
+    [
+      'default: an unverified email is skipped',
       undefined,
       { preferred_username: undefined, email: 'a@x.test' },
-      'a@x.test',
+      'user-1',
     ],
     ['default: sub last', undefined, { preferred_username: undefined }, 'user-1'],
     ['a claim name', 'upn', { upn: 'jdoe@corp' }, 'jdoe@corp'],
