@@ -87,3 +87,20 @@ export async function startSample(file: string, config: object): Promise<Running
       }),
   };
 }
+
+/**
+ * Valid tokens the peers take as plain bearer tokens and bearer-guard refuses: one bound to a
+ * DPoP key (`cnf.jkt`), and one whose `typ` header says it is an ID token.
+ */
+export async function strictTokensFor(issuer: TestIssuer): Promise<Record<string, string>> {
+  return {
+    'bound to a key (cnf.jkt)': await issuer.token({
+      scope: 'issues:read',
+      cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' },
+    }),
+    'an ID token (typ id_token+jwt)': await issuer.token(
+      { scope: 'issues:read' },
+      { header: { typ: 'id_token+jwt' } },
+    ),
+  };
+}

@@ -34,9 +34,12 @@ describe('peer option names', () => {
   const jwt = { ...issuer.verifierOptions() };
   const directory = () => ({});
 
-  it.each(NAMES)('%s %s: refused by bearerAuth, with advice', (_peer, name) => {
-    const build = () => bearerAuth({ verifiers: [jwtVerifier(jwt)], directory, [name]: 1 });
-    expect(build).toThrow(TypeError);
-    expect(build).toThrow(new RegExp(`^bearerAuth: unknown option "${name}": \\S`));
+  it.each(NAMES)('%s %s: refused by bearerAuth and jwtVerifier, with advice', (_peer, name) => {
+    const middleware = () => bearerAuth({ verifiers: [jwtVerifier(jwt)], directory, [name]: 1 });
+    expect(middleware).toThrow(TypeError);
+    expect(middleware).toThrow(new RegExp(`^bearerAuth: unknown option "${name}": \\S`));
+    const verifier = () => jwtVerifier({ ...jwt, [name]: 1 });
+    expect(verifier).toThrow(TypeError);
+    expect(verifier).toThrow(new RegExp(`^jwtVerifier: unknown option "${name}": \\S`));
   });
 });

@@ -5,6 +5,7 @@ import {
   CASES,
   call,
   startSample,
+  strictTokensFor,
   tokensFor,
   type CaseName,
   type RunningSample,
@@ -93,5 +94,13 @@ describe('migration sample: express-jwt → bearer-guard', () => {
     expect(after.body).toEqual({
       error_description: 'Token Missing: A bearer token is required to access this resource.',
     });
+  });
+
+  it('differs on purpose: a bound token or an ID token is not a bearer access token', async () => {
+    for (const [name, token] of Object.entries(await strictTokensFor(issuer))) {
+      const before = await call(`${api.url}/before/issues`, token);
+      const after = await call(`${api.url}/after/issues`, token);
+      expect([name, before.status, after.status]).toEqual([name, 200, 401]);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { auth } from 'express-oauth2-jwt-bearer';
 import { bearerAuth, jwtVerifier } from '../../../lib/index.js';
 import { createTestIssuer, type ServedJwks } from '../../../lib/testing/index.js';
 import { listen, type Listening } from '../../../spec/helpers/listen.js';
-import { CASES, call, tokensFor, type CaseName } from '../compare.js';
+import { CASES, call, strictTokensFor, tokensFor, type CaseName } from '../compare.js';
 import { createApp } from './server.js';
 
 /** The status both sides answer on a scope-protected route, case by case. */
@@ -128,5 +128,15 @@ describe('migration sample: express-oauth2-jwt-bearer → bearer-guard', () => {
     } finally {
       await optional.close();
     }
+  });
+
+  it('differs on purpose: an ID token is not a bearer access token', async () => {
+    const strict = await strictTokensFor(issuer);
+    // A bound token sent as Bearer: both refuse it (DPoP is on by default in the peer).
+    const bound = await both('/issues', strict['bound to a key (cnf.jkt)']);
+    expect([bound.before.status, bound.after.status]).toEqual([401, 401]);
+    // An ID token: the peer checks `typ` only with `strict: true`.
+    const idToken = await both('/issues', strict['an ID token (typ id_token+jwt)']);
+    expect([idToken.before.status, idToken.after.status]).toEqual([200, 401]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestIssuer } from '../../../lib/testing/index.js';
 import { listen, type Listening } from '../../../spec/helpers/listen.js';
-import { CASES, call, tokensFor, type CaseName } from '../compare.js';
+import { CASES, call, strictTokensFor, tokensFor, type CaseName } from '../compare.js';
 import { createApp } from './server.js';
 
 /** The status both sides answer on a scope-protected route, case by case. */
@@ -65,6 +65,14 @@ describe('migration sample: passport-jwt → bearer-guard', () => {
       expect(before.challenge).toBeNull();
       expect(after.contentType).toMatch(/^application\/json/);
       expect(after.challenge).toMatch(/^Bearer realm="api"/);
+    }
+  });
+
+  it('differs on purpose: a bound token or an ID token is not a bearer access token', async () => {
+    for (const [name, token] of Object.entries(await strictTokensFor(issuer))) {
+      const before = await call(`${api.url}/before/issues`, token);
+      const after = await call(`${api.url}/after/issues`, token);
+      expect([name, before.status, after.status]).toEqual([name, 200, 401]);
     }
   });
 });
