@@ -3,6 +3,7 @@
  * builds it once (reusing the test helpers' keys and mintJwt) and writes it to a JSON file whose
  * path the children get in BENCH_FIXTURE; every server then verifies the very same token.
  */
+import { X509Certificate, hash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { JWK } from 'jose';
 import { testKey } from '../helpers/keys.js';
@@ -27,6 +28,9 @@ export interface Fixture {
   opaqueToken: string;
   /** The directory entries (the route answers the caller's entry). */
   users: typeof USERS;
+  /** A test client certificate (PEM) and an RS256 token bound to it (`cnf.x5t#S256`, RFC 8705). */
+  clientCertificatePem: string;
+  certificateBoundToken: string;
 }
 
 export const ALGS: readonly BenchAlg[] = ['RS256', 'ES256', 'EdDSA'];
@@ -80,9 +84,23 @@ export async function buildFixture(freshCount: number): Promise<Fixture> {
   const serviceToken = await mintJwt({
     claims: { sub: SERVICE_CLIENT, client_id: SERVICE_CLIENT, preferred_username: undefined },
   });
+  const clientCertificatePem = readFileSync(
+    new URL('../fixtures/mtls/client-a.crt', import.meta.url),
+    'utf8',
+  );
+  const certificateBoundToken = await mintJwt({
+    claims: {
+      exp: Math.floor(Date.now() / 1000) + 86_400,
+      cnf: {
+        'x5t#S256': hash('sha256', new X509Certificate(clientCertificatePem).raw, 'base64url'),
+      },
+    },
+  });
   return {
     keys,
     tokens,
+    clientCertificatePem,
+    certificateBoundToken,
     freshPool: await mintPool(freshCount),
     serviceToken,
     opaqueToken: `${OPAQUE_PREFIX}reused-token-0001`,

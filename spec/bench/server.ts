@@ -41,6 +41,7 @@ const introspection = () =>
     endpoint: `${upstream}/introspect`,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
+    audience: false,
   });
 
 function fullChain(): Verifier[] {
@@ -60,6 +61,7 @@ const CHAINS: Record<string, () => Verifier[]> = {
   'es256-jwks': () => [byJwks()],
   'eddsa-jwks': () => [byJwks()],
   'rs256-fresh': () => [byKey('RS256')],
+  mtls: () => [byKey('RS256')],
   introspection: () => [introspection()],
   'introspection-cold': () => [introspection()],
   chain: fullChain,
@@ -81,6 +83,8 @@ if (variant === 'bare' || variant === 'noop') {
   const auth: RequestHandler = bearerAuth({
     verifiers: chain(),
     directory: memoryDirectory(fixture.users),
+    // The certificate as a proxy header would give it: parsed and hashed on every request.
+    ...(variant === 'mtls' ? { mtls: { certificate: () => fixture.clientCertificatePem } } : {}),
   });
   app.use('/rest/api', auth);
   app.get('/rest/api/2/myself', (req, res) => {

@@ -83,6 +83,13 @@ export const VARIANTS: readonly Variant[] = [
     tokens: reused((f) => f.tokens.EdDSA),
   },
   {
+    id: 'mtls',
+    label: 'JWT RS256, certificate-bound (mTLS), certificate parsed per request',
+    entry: 'server.ts',
+    arg: 'mtls',
+    tokens: reused((f) => f.certificateBoundToken),
+  },
+  {
     id: 'rs256-fresh',
     label: 'JWT RS256, a fresh token per request',
     entry: 'server.ts',
