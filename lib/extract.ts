@@ -13,6 +13,9 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  */
 const BEARER_SCHEME = /^bearer(?:\s|$)/i;
 
+/** The DPoP scheme (RFC 9449 §7.1), recognised only when `dpop` is configured. */
+const DPOP_SCHEME = /^dpop(?:\s|$)/i;
+
 /** Where a token may be sent (RFC 6750 §2.1, §2.2, §2.3). */
 export type TokenLocation = 'header' | 'body' | 'query';
 
@@ -33,28 +36,42 @@ export interface TokenSources {
   formEncoded: boolean;
   /** What each of the application's token readers returned (`undefined`: nothing there). */
   custom?: readonly unknown[];
+  /** `true` when the `DPoP` scheme is recognised (RFC 9449 §7.1); otherwise it is no token. */
+  dpopScheme?: boolean;
 }
+
+/** The authorization scheme a token came with: body, query and custom tokens are bearer tokens. */
+export type TokenScheme = 'bearer' | 'dpop';
 
 /** The outcome of extraction. */
 export type Extraction =
   | { kind: 'none' }
-  | { kind: 'token'; token: string; location: FoundLocation; scheme: 'bearer' }
+  | { kind: 'token'; token: string; location: FoundLocation; scheme: TokenScheme }
   | { kind: 'error'; reason: ReasonCode };
 
 interface Found {
   token: string;
   location: FoundLocation;
+  scheme: TokenScheme;
 }
 
-function fromHeader(values: readonly string[], maxLength: number): Found | ReasonCode | undefined {
+function fromHeader(
+  values: readonly string[],
+  maxLength: number,
+  dpopScheme: boolean,
+): Found | ReasonCode | undefined {
   if (values.length === 0) return undefined;
   if (values.length > 1) return 'token_malformed';
   const value = values[0] as string;
-  if (!BEARER_SCHEME.test(value)) return undefined; // another scheme: not ours, so no token
-  if (value.length > maxLength + 7) return 'token_too_long';
-  const token = value.slice(7);
-  if (value[6] !== ' ' || !B64TOKEN.test(token)) return 'token_malformed';
-  return { token, location: 'header' };
+  let scheme: TokenScheme;
+  if (BEARER_SCHEME.test(value)) scheme = 'bearer';
+  else if (dpopScheme && DPOP_SCHEME.test(value)) scheme = 'dpop';
+  else return undefined; // another scheme: not ours, so no token
+  const prefix = scheme === 'bearer' ? 7 : 5; // 'Bearer ' / 'DPoP '
+  if (value.length > maxLength + prefix) return 'token_too_long';
+  const token = value.slice(prefix);
+  if (value[prefix - 1] !== ' ' || !B64TOKEN.test(token)) return 'token_malformed';
+  return { token, location: 'header', scheme };
 }
 
 function fromParameter(
@@ -66,7 +83,7 @@ function fromParameter(
   if (typeof value !== 'string') return 'token_malformed'; // repeated or nested parameter
   if (value.length > maxLength) return 'token_too_long';
   if (!B64TOKEN.test(value)) return 'token_malformed';
-  return { token: value, location };
+  return { token: value, location, scheme: 'bearer' };
 }
 
 /**
@@ -87,7 +104,9 @@ export function extractToken(
 ): Extraction {
   const found: Found[] = [];
   const candidates: Array<Found | ReasonCode | undefined> = [
-    locations.has('header') ? fromHeader(sources.authorization, maxLength) : undefined,
+    locations.has('header')
+      ? fromHeader(sources.authorization, maxLength, sources.dpopScheme === true)
+      : undefined,
     locations.has('body') && sources.formEncoded && sources.method.toUpperCase() !== 'GET'
       ? fromParameter(sources.body, 'body', maxLength)
       : undefined,
@@ -103,5 +122,5 @@ export function extractToken(
   }
   if (found.length > 1) return { kind: 'error', reason: 'token_multiple_locations' };
   const only = found[0];
-  return only ? { kind: 'token', ...only, scheme: 'bearer' } : { kind: 'none' };
+  return only ? { kind: 'token', ...only } : { kind: 'none' };
 }

@@ -6,6 +6,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import { bindToken, type BindingSettings } from './binding/bind.js';
+import { claimReplay, proveRequest, successNonce } from './binding/dpop-stage.js';
+import type { ValidProof } from './binding/dpop-proof.js';
 import { runChain, type ChainResult } from './chain.js';
 import { resolveUser } from './directory/resolve.js';
 import { BearerAuthError } from './errors.js';
@@ -72,6 +74,7 @@ function sourcesOf(req: Request, config: ResolvedBearerAuthOptions): TokenSource
       locations.has('body') &&
       /^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(req.headers['content-type'] ?? ''),
     custom: readCustom(req, config),
+    dpopScheme: config.dpop !== undefined,
   };
 }
 
@@ -145,14 +148,16 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
     errorHandling: config.errorHandling,
     realm: config.realm,
     retryAfterSeconds: config.retryAfterSeconds,
+    dpop: config.dpop && { algorithms: config.dpop.algorithms, required: config.dpop.required },
     report,
     resourceMetadataUrl: config.resourceMetadata
       ? resourceMetadataUrl(config.resourceMetadata.resourceUrl)
       : undefined,
   });
-  const { mtls } = config;
+  const { mtls, dpop } = config;
   const bindings: BindingSettings = Object.freeze({
-    dpop: false,
+    dpop: dpop !== undefined,
+    dpopRequired: dpop?.required === true,
     mtls: mtls !== undefined,
     mtlsRequired: mtls?.required === true,
   });
@@ -229,6 +234,17 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
     if (extraction.kind === 'error') {
       return refuse(req, res, next, new BearerAuthError(extraction.reason), started, 'reject');
     }
+    let proof: ValidProof | undefined; // the proof stage: pure CPU, before any upstream call
+    if (dpop) {
+      const sent = extraction.kind === 'token' ? extraction : undefined;
+      const proven = await proveRequest(req, dpop, sent?.token, sent?.scheme);
+      if (proven.kind === 'refused') {
+        const { reason, cause, nonce: dpopNonce } = proven;
+        const err = new BearerAuthError(reason, { cause, scheme: sent?.scheme, dpopNonce });
+        return refuse(req, res, next, err, started, 'reject', 'dpop');
+      }
+      if (proven.kind === 'proven') proof = proven.proof;
+    }
     if (extraction.kind === 'none') {
       if (config.optional) {
         if (observed()) {
@@ -256,7 +272,11 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
 
     const bound = bindToken(
       result.identity,
-      { scheme, certificate: mtls ? () => mtls.certificate(req) : undefined },
+      {
+        scheme,
+        proofJkt: proof?.jkt,
+        certificate: mtls ? () => mtls.certificate(req) : undefined,
+      },
       bindings,
     );
     if (bound.kind !== 'bound') {
@@ -267,6 +287,15 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
       });
       const outcome = bound.kind === 'error' ? 'error' : 'reject';
       return refuse(req, res, next, err, started, outcome, bound.binding);
+    }
+    if (dpop && proof) {
+      const claimed = await claimReplay(dpop, proof); // last: only fully valid, bound proofs
+      if (claimed.kind === 'refused') {
+        const { reason, cause } = claimed;
+        const err = new BearerAuthError(reason, { cause, verifier: result.verifier, scheme });
+        const outcome = reason === 'dpop_proof_replayed' ? 'reject' : 'unavailable';
+        return refuse(req, res, next, err, started, outcome, 'dpop');
+      }
     }
 
     // The request's own copy, at every depth: verifiers cache identities per token.
@@ -284,6 +313,8 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
       const err = new BearerAuthError(reason, { verifier: result.verifier, scheme });
       return refuse(req, res, next, err, started, 'reject');
     }
+    const nonce = successNonce(dpop, scheme);
+    if (nonce) res.setHeader('DPoP-Nonce', nonce);
     return accept(req, next, token, identity, found.user, bound.binding, started);
   };
 

@@ -10,6 +10,11 @@ import {
 } from './directory/adapt.js';
 import type { Request } from 'express';
 import type { TokenLocation } from './extract.js';
+import {
+  normalizeDpopOptions,
+  type DpopOptions,
+  type ResolvedDpopOptions,
+} from './binding/dpop-options.js';
 import type { ErrorFormat } from './respond.js';
 import type { Decision, Verifier } from './types.js';
 import {
@@ -77,6 +82,8 @@ export interface BearerAuthOptions {
   mtls?: MtlsOptions;
   /** The RFC 9728 protected resource metadata served by `auth.wellKnown`. Off by default. */
   resourceMetadata?: ResourceMetadataOptions;
+  /** DPoP (RFC 9449): accept DPoP-bound tokens. Absent: the `DPoP` scheme is not recognised. */
+  dpop?: DpopOptions;
 }
 
 /** Options after defaults and checks. */
@@ -95,6 +102,8 @@ export interface ResolvedBearerAuthOptions {
   readonly retryAfterSeconds: number;
   readonly mtls: ResolvedMtlsOptions | undefined;
   readonly resourceMetadata: ResolvedResourceMetadataOptions | undefined;
+  /** DPoP settings; `undefined` when DPoP is off. */
+  readonly dpop: ResolvedDpopOptions | undefined;
 }
 
 /** Defaults of `bearerAuth`. */
@@ -124,6 +133,7 @@ const KNOWN_OPTIONS = [
   'retryAfterSeconds',
   'mtls',
   'resourceMetadata',
+  'dpop',
 ];
 
 /** Advice for names that belong to another factory or another library. */
@@ -254,5 +264,6 @@ export function normalizeBearerAuthOptions(options: BearerAuthOptions): Resolved
     retryAfterSeconds,
     mtls: normalizeMtlsOptions(options.mtls),
     resourceMetadata: normalizeResourceMetadataOptions(options.resourceMetadata),
+    dpop: normalizeDpopOptions(options.dpop),
   });
 }

@@ -5,6 +5,7 @@
  * feature is not configured, the token is refused (`token_binding_unsupported`).
  */
 import type { ReasonCode } from '../reasons.js';
+import { bindDpop } from './dpop-bind.js';
 import type { AuthScheme, Binding, Identity } from '../types.js';
 import { bindCertificate } from './mtls-bind.js';
 import type { CertificateLookup } from './mtls-source.js';
@@ -28,6 +29,8 @@ export interface BindingSettings {
   mtls: boolean;
   /** `mtls.required`: every token must be certificate-bound. */
   mtlsRequired?: boolean;
+  /** With `dpop`: every token must be DPoP-bound (`dpop.required`). */
+  dpopRequired?: boolean;
 }
 
 /** The bind stage's answer. */
@@ -71,6 +74,11 @@ export function bindToken(
       return { ...certificate, binding: 'mtls' };
     }
     if (certificate.kind === 'proven') binding = 'mtls';
+  }
+  if (settings.dpop) {
+    const dpop = bindDpop(cnf, evidence.scheme, evidence.proofJkt, settings.dpopRequired === true);
+    if (dpop.kind === 'refused') return { kind: 'refused', reason: dpop.reason, binding: 'dpop' };
+    if (dpop.kind === 'dpop') binding = 'dpop';
   }
   return { kind: 'bound', binding };
 }

@@ -3,9 +3,9 @@
  * builds it once (reusing the test helpers' keys and mintJwt) and writes it to a JSON file whose
  * path the children get in BENCH_FIXTURE; every server then verifies the very same token.
  */
-import { X509Certificate, hash } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, hash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { JWK } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt } from '../helpers/tokens.js';
 import type { Reply } from '../helpers/json-server.js';
@@ -31,6 +31,8 @@ export interface Fixture {
   /** A test client certificate (PEM) and an RS256 token bound to it (`cnf.x5t#S256`, RFC 8705). */
   clientCertificatePem: string;
   certificateBoundToken: string;
+  /** A DPoP proof key (ES256; the load driver signs a fresh proof per request) and an RS256 user token bound to it. */
+  dpop: { privateJwk: JWK; publicJwk: JWK; token: string };
 }
 
 export const ALGS: readonly BenchAlg[] = ['RS256', 'ES256', 'EdDSA'];
@@ -96,11 +98,24 @@ export async function buildFixture(freshCount: number): Promise<Fixture> {
       },
     },
   });
+  const proofKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const proofJwk = proofKey.publicKey.export({ format: 'jwk' }) as JWK;
+  const dpop = {
+    privateJwk: proofKey.privateKey.export({ format: 'jwk' }) as JWK,
+    publicJwk: proofJwk,
+    token: await mintJwt({
+      claims: {
+        exp: Math.floor(Date.now() / 1000) + 86_400,
+        cnf: { jkt: await calculateJwkThumbprint(proofJwk, 'sha256') },
+      },
+    }),
+  };
   return {
     keys,
     tokens,
     clientCertificatePem,
     certificateBoundToken,
+    dpop,
     freshPool: await mintPool(freshCount),
     serviceToken,
     opaqueToken: `${OPAQUE_PREFIX}reused-token-0001`,

@@ -1,4 +1,4 @@
-/* global process */
+/* global process, Buffer */
 /**
  * The load driver: a long-lived process on its own core that runs autocannon when the parent
  * asks. A request `{ url, durationSec, connections, tokens }` is answered with req/s and
@@ -6,6 +6,7 @@
  * tokens, one per request) or 'cold' (a new opaque token per request).
  */
 import autocannon from 'autocannon';
+import { createHash, createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { OPAQUE_PREFIX, readFixture } from './fixture.js';
 
 const fixture = readFixture();
@@ -25,8 +26,40 @@ function rotating(next) {
   ];
 }
 
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** autocannon `requests` sending the fixture's DPoP-bound token with a new proof (RFC 9449) each time. */
+function dpopRequests(url) {
+  const { privateJwk, publicJwk, token } = fixture.dpop;
+  const key = createPrivateKey({ key: privateJwk, format: 'jwk' });
+  const header = b64({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk });
+  const ath = createHash('sha256').update(token).digest('base64url');
+  const proof = () => {
+    const claims = b64({
+      htm: 'GET',
+      htu: url,
+      iat: Math.floor(Date.now() / 1000),
+      jti: randomUUID(),
+      ath,
+    });
+    const input = `${header}.${claims}`;
+    const signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+    return `${input}.${signature.toString('base64url')}`;
+  };
+  return [
+    {
+      method: 'GET',
+      setupRequest: (req) => ({
+        ...req,
+        headers: { ...req.headers, authorization: `DPoP ${token}`, dpop: proof() },
+      }),
+    },
+  ];
+}
+
 function optionsFor({ url, durationSec, connections, tokens }) {
   const base = { url, duration: durationSec, connections, pipelining: 1 };
+  if (tokens === 'dpop') return { ...base, requests: dpopRequests(url) };
   if (tokens === 'pool') {
     const pool = fixture.freshPool;
     return { ...base, requests: rotating(() => pool[poolIndex++ % pool.length]) };

@@ -65,6 +65,15 @@ const CHAINS: Record<string, () => Verifier[]> = {
   introspection: () => [introspection()],
   'introspection-cold': () => [introspection()],
   chain: fullChain,
+  dpop: () => [byKey('RS256')],
+};
+
+/** bearerAuth options beyond the chain, per variant. */
+const EXTRA: Record<string, Record<string, unknown>> = {
+  // The replay store holds every proof for its window (125 s): room for the whole run.
+  dpop: { dpop: { replay: { max: 2_000_000 } } },
+  // The certificate as a proxy header would give it: parsed and hashed on every request.
+  mtls: { mtls: { certificate: () => fixture.clientCertificatePem } },
 };
 
 const variant = process.argv[2] ?? 'bare';
@@ -83,8 +92,7 @@ if (variant === 'bare' || variant === 'noop') {
   const auth: RequestHandler = bearerAuth({
     verifiers: chain(),
     directory: memoryDirectory(fixture.users),
-    // The certificate as a proxy header would give it: parsed and hashed on every request.
-    ...(variant === 'mtls' ? { mtls: { certificate: () => fixture.clientCertificatePem } } : {}),
+    ...EXTRA[variant],
   });
   app.use('/rest/api', auth);
   app.get('/rest/api/2/myself', (req, res) => {

@@ -97,6 +97,13 @@ export const VARIANTS: readonly Variant[] = [
     tokens: () => 'pool',
   },
   {
+    id: 'dpop',
+    label: 'JWT RS256 DPoP-bound, token reused, a new ES256 proof per request',
+    entry: 'server.ts',
+    arg: 'dpop',
+    tokens: () => 'dpop',
+  },
+  {
     id: 'introspection',
     label: 'introspection (RFC 7662), token reused',
     entry: 'server.ts',

@@ -15,7 +15,6 @@ import {
   memoryDirectory,
   type BearerAuthOptions,
   type Decision,
-  type Verifier,
 } from '../../lib/index.js';
 import { USERS } from '../helpers/users.js';
 import { SERVER, type TestCertificate } from './certificates.js';
@@ -143,34 +142,5 @@ export async function whoami(
     status: res.statusCode,
     challenge: Array.isArray(challenge) ? challenge.join(', ') : challenge,
     body: (await res.body.json()) as Record<string, unknown>,
-  };
-}
-
-/**
- * Fills `identity.confirmation.x5tS256` from the token's `cnf` claim when the wrapped verifier
- * did not (verifiers read `cnf` themselves once they map it; until then this stands in for that
- * one mapping step, and changes nothing for a verifier that already does it).
- */
-export function readingCnf(verifier: Verifier): Verifier {
-  return {
-    name: verifier.name,
-    async verify(token, ctx) {
-      const verdict = await verifier.verify(token, ctx);
-      if (verdict.kind !== 'accept' || verdict.identity.confirmation) return verdict;
-      const cnf = verdict.identity.claims.cnf as Record<string, unknown> | undefined;
-      const x5t = cnf?.['x5t#S256'];
-      const jkt = cnf?.jkt;
-      if (typeof x5t !== 'string' && typeof jkt !== 'string') return verdict;
-      return {
-        kind: 'accept',
-        identity: {
-          ...verdict.identity,
-          confirmation: {
-            ...(typeof x5t === 'string' ? { x5tS256: x5t } : {}),
-            ...(typeof jkt === 'string' ? { jkt } : {}),
-          },
-        },
-      };
-    },
   };
 }

@@ -13,7 +13,7 @@ import Provider, { errors as providerErrors } from 'oidc-provider';
 import type { Agent } from 'undici';
 import { introspectionVerifier, jwtVerifier, type Verifier } from '../../lib/index.js';
 import { CLIENT_A, CLIENT_B, type TestCertificate } from './certificates.js';
-import { client, readingCnf, startApi, whoami, type MtlsApi } from './harness.js';
+import { client, startApi, whoami, type MtlsApi } from './harness.js';
 
 const RESOURCE = 'https://api.example.test/';
 /** Tokens for this resource are opaque: checked by introspection, whose answer names it in `aud`. */
@@ -128,14 +128,12 @@ describe('certificate-bound tokens issued by oidc-provider', () => {
     issuer = await startIssuer();
     const verifiers: Verifier[] = [
       jwtVerifier({ discovery: issuer.url, audience: RESOURCE }),
-      readingCnf(
-        introspectionVerifier({
-          endpoint: `${issuer.url}/token/introspection`,
-          clientId: RESOURCE_SERVER.id,
-          clientSecret: RESOURCE_SERVER.secret,
-          audience: OPAQUE_RESOURCE,
-        }),
-      ),
+      introspectionVerifier({
+        endpoint: `${issuer.url}/token/introspection`,
+        clientId: RESOURCE_SERVER.id,
+        clientSecret: RESOURCE_SERVER.secret,
+        audience: OPAQUE_RESOURCE,
+      }),
     ];
     api = await startApi({
       verifiers,

@@ -1,0 +1,77 @@
+/**
+ * The public key a DPoP proof carries in its `jwk` header (RFC 9449 §4.2), imported with jose and
+ * kept in a small bounded cache: a client signs every request with the same key, so its import
+ * and its RFC 7638 thumbprint are computed once. Only the thumbprint's required members are
+ * imported; a private or symmetric key never is.
+ */
+import { LRUCache } from 'lru-cache';
+import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
+
+/** JWK members that only a private or symmetric key has (RFC 7518 §6). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** RFC 7638 §3.2 required members, by key type, in lexicographic order. */
+const REQUIRED_MEMBERS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  EC: ['crv', 'kty', 'x', 'y'],
+  OKP: ['crv', 'kty', 'x'],
+  RSA: ['e', 'kty', 'n'],
+});
+
+type ImportedKey = Exclude<Awaited<ReturnType<typeof importJWK>>, Uint8Array>;
+
+/** An imported proof key. */
+export interface ProofKey {
+  key: ImportedKey;
+  /** Its RFC 7638 SHA-256 thumbprint, computed on first use. */
+  thumbprint(): Promise<string>;
+}
+
+const cache = new LRUCache<string, ProofKey>({ max: 1000 });
+
+/** The public members of `jwk` that identify it, or why it cannot be a proof key. */
+function publicMembers(jwk: unknown, alg: string): Record<string, string> | string {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return 'jwk is missing';
+  const given = jwk as Record<string, unknown>;
+  for (const member of PRIVATE_MEMBERS) {
+    if (Object.prototype.hasOwnProperty.call(given, member)) return 'jwk is not a public key';
+  }
+  if (given.use !== undefined && given.use !== 'sig') return 'jwk use is not sig';
+  if (given.alg !== undefined && given.alg !== alg) return 'jwk alg is not the proof alg';
+  const names = typeof given.kty === 'string' ? REQUIRED_MEMBERS[given.kty] : undefined;
+  if (!names || !Object.prototype.hasOwnProperty.call(REQUIRED_MEMBERS, given.kty as string)) {
+    return 'jwk kty is not EC, OKP or RSA';
+  }
+  const members: Record<string, string> = {};
+  for (const name of names) {
+    const value = given[name];
+    if (typeof value !== 'string' || value.length === 0) return `jwk ${name} is missing`;
+    members[name] = value;
+  }
+  return members;
+}
+
+/**
+ * Imports the proof key of a header whose `alg` is already allowed. Returns a reason string for
+ * a key that is not a usable public key.
+ */
+export async function proofKeyOf(jwk: unknown, alg: string): Promise<ProofKey | string> {
+  const members = publicMembers(jwk, alg);
+  if (typeof members === 'string') return members;
+  const id = `${alg} ${JSON.stringify(members)}`;
+  const cached = cache.get(id);
+  if (cached) return cached;
+  let key: Awaited<ReturnType<typeof importJWK>>;
+  try {
+    key = await importJWK(members as JWK, alg);
+  } catch {
+    return 'jwk cannot be imported for its alg';
+  }
+  if (key instanceof Uint8Array || key.type !== 'public') return 'jwk is not a public key';
+  let thumbprint: Promise<string> | undefined;
+  const entry: ProofKey = {
+    key,
+    thumbprint: () => (thumbprint ??= calculateJwkThumbprint(members as JWK, 'sha256')),
+  };
+  cache.set(id, entry);
+  return entry;
+}

@@ -1,0 +1,151 @@
+/**
+ * Checks a DPoP proof (RFC 9449 §4.3) against the request it came with: pure CPU, jose for
+ * every JOSE operation, run before the verifier chain so a bad proof never costs an upstream
+ * call. It neither sees nor touches the replay store: a valid proof is claimed later, last.
+ */
+import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { safeEqual, sha256 } from '../util/hash.js';
+import type { ReasonCode } from '../reasons.js';
+import type { NonceIssuer } from './dpop-nonce.js';
+import { normalizeHtu } from './dpop-htu.js';
+import { proofKeyOf, type ProofKey } from './dpop-key.js';
+
+/** Longest proof read: larger ones are refused before any decoding. */
+export const MAX_PROOF_LENGTH = 8192;
+/** Longest `jti` accepted. */
+export const MAX_JTI_LENGTH = 256;
+
+/** What a proof is checked with. */
+export interface ProofSettings {
+  readonly algorithms: readonly string[];
+  readonly maxAgeSeconds: number;
+  readonly clockToleranceSeconds: number;
+  readonly nonces: NonceIssuer | undefined;
+  readonly nonceRequired: boolean;
+}
+
+/** The request a proof must match. */
+export interface ProofRequest {
+  /** The `DPoP` header value. */
+  proof: string;
+  /** The access token sent with the proof (for `ath`). */
+  token: string;
+  /** The request method (`htm`), as received. */
+  method: string;
+  /** The normalised URL the proof must name (`normalizeHtu`), or `undefined` when unknown. */
+  htu: string | undefined;
+}
+
+/** A proof that passed every check. */
+export interface ValidProof {
+  /** RFC 7638 SHA-256 thumbprint of the proof key: what `cnf.jkt` must equal. */
+  jkt: string;
+  jti: string;
+  /** When the proof stops being acceptable (ms since the epoch): the replay entry's lifetime. */
+  acceptableUntilMs: number;
+}
+
+/** The outcome of a proof check. `cause` is for operators: never the proof. */
+export type ProofCheck =
+  { kind: 'valid'; proof: ValidProof } | { kind: 'invalid'; reason: ReasonCode; cause: string };
+
+const invalid = (reason: ReasonCode, cause: string): ProofCheck => ({
+  kind: 'invalid',
+  reason,
+  cause,
+});
+
+async function verifySignature(
+  proof: string,
+  settings: ProofSettings,
+): Promise<{ payload: JWTPayload; key: ProofKey } | string> {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(proof) as Record<string, unknown>;
+  } catch {
+    return 'not a JWS';
+  }
+  if (typeof header.typ !== 'string' || header.typ.toLowerCase() !== 'dpop+jwt') {
+    return 'typ is not dpop+jwt';
+  }
+  if (typeof header.alg !== 'string' || !settings.algorithms.includes(header.alg)) {
+    return 'alg is not allowed';
+  }
+  const key = await proofKeyOf(header.jwk, header.alg);
+  if (typeof key === 'string') return key;
+  try {
+    const { payload } = await jwtVerify(proof, key.key, {
+      typ: 'dpop+jwt',
+      algorithms: [header.alg],
+    });
+    return { payload, key };
+  } catch (err) {
+    return `signature or structure invalid (${(err as { code?: string }).code ?? 'error'})`;
+  }
+}
+
+/**
+ * Checks `request.proof`. `nowMs` is the clock (injectable for tests).
+ *
+ * @example
+ * ```ts
+ * const check = await checkProof({ proof, token, method: 'GET', htu: normalizeHtu(url) }, settings);
+ * if (check.kind === 'valid') check.proof.jkt; // compare with the token's cnf.jkt
+ * ```
+ */
+export async function checkProof(
+  request: ProofRequest,
+  settings: ProofSettings,
+  nowMs: number = Date.now(),
+): Promise<ProofCheck> {
+  const { proof } = request;
+  if (proof.length === 0 || proof.length > MAX_PROOF_LENGTH) {
+    return invalid('dpop_proof_invalid', 'proof is empty or too large');
+  }
+  const verified = await verifySignature(proof, settings);
+  if (typeof verified === 'string') return invalid('dpop_proof_invalid', verified);
+  const { payload, key } = verified;
+
+  const { jti, htm, htu, ath, iat } = payload as Record<string, unknown>;
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
+    return invalid('dpop_proof_invalid', 'jti is missing, not a string or too long');
+  }
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) {
+    return invalid('dpop_proof_invalid', 'iat is missing or not a number');
+  }
+  if (typeof htm !== 'string' || typeof htu !== 'string' || typeof ath !== 'string') {
+    return invalid('dpop_proof_invalid', 'htm, htu or ath is missing or not a string');
+  }
+  if (htm !== request.method)
+    return invalid('dpop_proof_mismatch', 'htm is not the request method');
+  const signedUrl = normalizeHtu(htu);
+  if (signedUrl === undefined) return invalid('dpop_proof_invalid', 'htu is not an http(s) URL');
+  if (request.htu === undefined || signedUrl !== request.htu) {
+    return invalid('dpop_proof_mismatch', 'htu is not the request URL');
+  }
+  if (!safeEqual(ath, sha256(request.token))) {
+    return invalid('dpop_proof_mismatch', 'ath is not the hash of the access token');
+  }
+
+  const now = nowMs / 1000;
+  if (iat < now - settings.maxAgeSeconds) return invalid('dpop_proof_expired', 'iat is too old');
+  if (iat > now + settings.clockToleranceSeconds) {
+    return invalid('dpop_proof_expired', 'iat is in the future');
+  }
+
+  if (settings.nonces) {
+    const state = settings.nonces.check(payload.nonce, nowMs);
+    if (state !== 'valid' && (state !== 'missing' || settings.nonceRequired)) {
+      return invalid('dpop_nonce_required', `nonce is ${state}`);
+    }
+  }
+
+  let jkt: string;
+  try {
+    jkt = await key.thumbprint();
+  } catch {
+    return invalid('dpop_proof_invalid', 'jwk has no thumbprint');
+  }
+  const acceptableUntilMs = (iat + settings.maxAgeSeconds + settings.clockToleranceSeconds) * 1000;
+  return { kind: 'valid', proof: { jkt, jti, acceptableUntilMs } };
+}

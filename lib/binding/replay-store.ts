@@ -1,0 +1,92 @@
+/**
+ * The DPoP replay stage (RFC 9449 §11.1): a fully valid proof's `jti` is claimed once, in a
+ * `ReplayStore`, qualified by the proof key's thumbprint. The store sees a hash, never the `jti`
+ * or the proof. A store that throws or does not answer in time fails closed (503).
+ */
+import { sha256 } from '../util/hash.js';
+import type { ReasonCode } from '../reasons.js';
+
+/**
+ * Remembers which proofs were used. `claim` resolves `true` the first time it sees `key` within
+ * `ttlMs`, `false` for a replay; it rejects (or never settles) when it cannot tell.
+ *
+ * @example
+ * ```ts
+ * const store: ReplayStore = { claim: async (key, ttlMs) => (await redis.set(key, '1', { NX: true, PX: ttlMs })) === 'OK' };
+ * ```
+ */
+export interface ReplayStore {
+  claim(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/** Thrown by a bounded store that holds only unexpired entries and cannot take one more. */
+export class ReplayStoreFullError extends Error {
+  override readonly name = 'ReplayStoreFullError';
+  constructor() {
+    super('the DPoP replay store is full of unexpired proofs');
+  }
+}
+
+/** What a valid proof contributes to its replay claim. */
+export interface ProofUse {
+  /** RFC 7638 thumbprint of the proof key. */
+  jkt: string;
+  /** The proof's `jti`. */
+  jti: string;
+  /** When the proof stops being acceptable, in milliseconds since the epoch. */
+  acceptableUntilMs: number;
+}
+
+/** The store key of one proof use: a hash of (thumbprint, jti), never the raw `jti`. */
+export function replayKey(use: Pick<ProofUse, 'jkt' | 'jti'>): string {
+  // A thumbprint is base64url (no '.'), so the concatenation is unambiguous.
+  return `dpop:${sha256(`${use.jkt}.${use.jti}`)}`;
+}
+
+/** The result of a claim: `undefined` for a first use, or why the request is refused. */
+export type ClaimOutcome =
+  { kind: 'first' } | { kind: 'refused'; reason: ReasonCode; cause?: unknown };
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Claims `use` in `store`, waiting at most `timeoutMs`. `ttlMs` is the proof's remaining
+ * acceptance window (at least 1 ms): after it, the proof is refused as too old anyway.
+ */
+export async function claimProof(
+  store: ReplayStore,
+  use: ProofUse,
+  timeoutMs: number,
+  now: number = Date.now(),
+): Promise<ClaimOutcome> {
+  const ttlMs = Math.max(1, Math.ceil(use.acceptableUntilMs - now));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const answer = await Promise.race([
+      Promise.resolve().then(() => store.claim(replayKey(use), ttlMs)),
+      new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
+      }),
+    ]);
+    if (answer === TIMED_OUT) {
+      return {
+        kind: 'refused',
+        reason: 'replay_store_error',
+        cause: new Error(`replay store did not answer within ${timeoutMs} ms`),
+      };
+    }
+    if (answer === true) return { kind: 'first' };
+    if (answer === false) return { kind: 'refused', reason: 'dpop_proof_replayed' };
+    return {
+      kind: 'refused',
+      reason: 'replay_store_error',
+      cause: new TypeError('replay store answered something other than a boolean'),
+    };
+  } catch (cause) {
+    const reason =
+      cause instanceof ReplayStoreFullError ? 'replay_store_full' : 'replay_store_error';
+    return { kind: 'refused', reason, cause };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
