@@ -1,9 +1,9 @@
 /**
  * `npm run bench:profile [row] [seconds]`: a CPU profile of one server under load (default
  * `jwt-root`, the reused-JWT hit path, 10 s). The server runs with `--cpu-prof`; when the load
- * stops, this prints bearer-guard's own frames' share of the server's busy time (self time of
- * functions in lib/, the figure the hit path must keep below 5 %), the dependencies' and
- * node's shares, and the top frames by self time. The .cpuprofile stays in a temporary
+ * stops, this prints bearer-guard's own frames' share of the server's busy time over the
+ * measured load, after 3 s of warm-up (self time of functions in lib/, the figure the hit path
+ * must keep below 5 %), the dependencies' and node's shares, and the top frames by self time. The .cpuprofile stays in a temporary
  * directory for Chrome DevTools.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +17,6 @@ import { GROUPS, type Row } from './variants.js';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
 }
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -35,14 +34,35 @@ function originOf(url: string): 'bearer-guard' | 'dependencies' | 'bench' | 'nod
 /** Samples of an idle server; native work, (program) and the garbage collector count as busy. */
 const IDLE = new Set(['(idle)']);
 
-function analyse(file: string): void {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  endTime: number;
+}
+
+/** Samples per node id in the last `seconds` of the profile (start-up and warm-up left out). */
+function hitsInTail(profile: CpuProfile, seconds: number): Map<number, number> {
+  const from = profile.endTime - seconds * 1e6;
+  const stamps: number[] = [];
+  let t = profile.endTime - profile.timeDeltas.reduce((sum, d) => sum + d, 0);
+  for (const delta of profile.timeDeltas) stamps.push((t += delta));
+  const hits = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    if ((stamps[i] as number) >= from) hits.set(id, (hits.get(id) ?? 0) + 1);
+  });
+  return hits;
+}
+
+function analyse(file: string, seconds: number): void {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const tail = hitsInTail(profile, seconds);
   const byOrigin = new Map<string, number>();
   const byFrame = new Map<string, number>();
   let busy = 0;
   let gc = 0;
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
+    const hits = tail.get(node.id) ?? 0;
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(garbage collector)') gc += hits;
     if (IDLE.has(functionName)) continue;
@@ -98,12 +118,16 @@ async function main(): Promise<void> {
     ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   );
   const scheme = server.ready.tls ? 'https' : 'http';
-  const result = await driver.ask({
-    url: `${scheme}://127.0.0.1:${server.ready.port}/rest/api/2/myself`,
-    durationSec: seconds,
-    connections: 50,
-    traffic: row.traffic,
-  });
+  const load = (durationSec: number) =>
+    driver.ask({
+      url: `${scheme}://127.0.0.1:${server.ready.port}/rest/api/2/myself`,
+      durationSec,
+      connections: 50,
+      traffic: row.traffic,
+    });
+  // Warm-up first: only the last `seconds` of the profile (the measured load) are counted.
+  await load(3);
+  const result = await load(seconds);
   if (typeof result.error === 'string') throw new Error(result.error);
   console.log(`${id}: ${Number(result.rps).toFixed(0)} req/s, non-2xx ${result.non2xx}`);
   await server.stop();
@@ -112,7 +136,7 @@ async function main(): Promise<void> {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile written');
   console.log(`profile: ${join(dir, file)}\n`);
-  analyse(join(dir, file));
+  analyse(join(dir, file), seconds);
 }
 
 main().catch((error: unknown) => {
