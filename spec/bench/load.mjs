@@ -62,6 +62,7 @@ const REUSED = {
   'reused:rs256': () => fixture.tokens.RS256,
   'reused:trust': () => fixture.trustToken,
   'reused:opaque': () => fixture.opaqueToken,
+  'reused:mtls': () => fixture.mtls.token,
 };
 
 function optionsFor({ url, durationSec, connections, traffic }) {

@@ -124,7 +124,8 @@ async function selectGroups(settings: BenchSettings, fixture: Fixture, notes: st
       const reasons = (await Promise.all((row.needs ?? []).map((need) => missing(need)))).filter(
         (r): r is string => r !== undefined,
       );
-      if (row.traffic === 'mtls' && !fixture.mtls) reasons.push('no openssl to make certificates');
+      if ((row.traffic === 'mtls' || row.traffic === 'reused:mtls') && !fixture.mtls)
+        reasons.push('no openssl to make certificates');
       if (reasons.length === 0) rows.push(row);
       else {
         const note = `skipped "${row.label}": ${reasons.join('; ')}`;

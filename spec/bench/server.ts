@@ -97,6 +97,7 @@ const CHAINS: Record<string, () => Verifier[] | Promise<Verifier[]>> = {
   chain: fullChain,
   dpop: () => [byKey('RS256')],
   mtls: () => [byKey('RS256')],
+  'mtls-forwarded': () => [byKey('RS256')],
   'shared-l1': async () => [byKey('RS256', { cache: { shared: await sharedCacheOnRedis() } })],
   'shared-l2': async () => [
     byKey('RS256', { cache: { shared: await sharedCacheOnRedis(), max: L2_POOL / 4 } }),
@@ -108,6 +109,8 @@ const EXTRA: Record<string, Record<string, unknown>> = {
   // The replay store holds every proof for its window (125 s): room for a whole group pass.
   dpop: { dpop: { replay: { max: 2_000_000 } } },
   mtls: { mtls: { certificate: 'socket' } },
+  // As a certificate forwarded by a proxy arrives: parsed and hashed on every request.
+  'mtls-forwarded': { mtls: { certificate: () => fixture.mtls?.clientCert } },
 };
 
 const variant = process.argv[2] ?? 'bare';

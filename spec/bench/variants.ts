@@ -7,7 +7,8 @@
 
 /**
  * The traffic a server's load driver sends (spec/bench/load.mjs):
- * - `reused:<fixture token>`: one token on every request (`rs256`, `trust`, `opaque`);
+ * - `reused:<fixture token>`: one token on every request (`rs256`, `trust`, `opaque`, and
+ *   `mtls`: the certificate-bound token over plain HTTP);
  * - `pool`: the fixture's distinct RS256 tokens in turn, more than the cache holds;
  * - `l2pool`: the first `L2_POOL` of those, cycled through a verifier cache smaller than them;
  * - `cold`: a new opaque token per request (introspection without a cache hit);
@@ -15,7 +16,15 @@
  * - `mtls`: the certificate-bound token over TLS with the client certificate.
  */
 export type Traffic =
-  'reused:rs256' | 'reused:trust' | 'reused:opaque' | 'pool' | 'l2pool' | 'cold' | 'dpop' | 'mtls';
+  | 'reused:rs256'
+  | 'reused:trust'
+  | 'reused:opaque'
+  | 'reused:mtls'
+  | 'pool'
+  | 'l2pool'
+  | 'cold'
+  | 'dpop'
+  | 'mtls';
 
 /**
  * What a row needs from the package: an export's name, `option:dpop` / `option:mtls` (a
@@ -219,6 +228,15 @@ export const GROUPS: readonly Group[] = [
         entry: 'server.ts',
         arg: 'mtls',
         traffic: 'mtls',
+        needs: ['option:mtls', 'tool:openssl'],
+      },
+      {
+        id: 'mtls-forwarded',
+        label:
+          'mTLS behind a proxy: certificate-bound JWT reused, the certificate (PEM) handed over per request, plain HTTP',
+        entry: 'server.ts',
+        arg: 'mtls-forwarded',
+        traffic: 'reused:mtls',
         needs: ['option:mtls', 'tool:openssl'],
       },
     ],
