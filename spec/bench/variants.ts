@@ -186,7 +186,7 @@ export const GROUPS: readonly Group[] = [
   },
   {
     id: 'bound',
-    title: 'DPoP and the shared cache',
+    title: 'DPoP, mTLS behind a proxy, and the shared cache',
     bare: bare(),
     rows: [
       control('bound'),
@@ -214,6 +214,15 @@ export const GROUPS: readonly Group[] = [
         traffic: 'l2pool',
         needs: REDIS,
       },
+      {
+        id: 'mtls-forwarded',
+        label:
+          'mTLS behind a proxy: certificate-bound JWT reused, the certificate (PEM) handed over per request, plain HTTP',
+        entry: 'server.ts',
+        arg: 'mtls-forwarded',
+        traffic: 'reused:mtls',
+        needs: ['option:mtls', 'tool:openssl'],
+      },
     ],
   },
   {
@@ -228,15 +237,6 @@ export const GROUPS: readonly Group[] = [
         entry: 'server.ts',
         arg: 'mtls',
         traffic: 'mtls',
-        needs: ['option:mtls', 'tool:openssl'],
-      },
-      {
-        id: 'mtls-forwarded',
-        label:
-          'mTLS behind a proxy: certificate-bound JWT reused, the certificate (PEM) handed over per request, plain HTTP',
-        entry: 'server.ts',
-        arg: 'mtls-forwarded',
-        traffic: 'reused:mtls',
         needs: ['option:mtls', 'tool:openssl'],
       },
     ],
