@@ -170,8 +170,14 @@ async function main(): Promise<void> {
   const groups = await selectGroups(settings, fixture, notes);
   const serversPerPass = groups.reduce((n, g) => n + g.rows.length + 1, 0);
   const passSec = settings.warmupSec + settings.windows * settings.windowSec;
+  // Start-up of a group's processes takes a few seconds on a quiet machine (more when loaded).
+  const estimateMin =
+    (settings.passes * groups.length * (passSec + 8) +
+      serversPerPass * (settings.sequentialSec + 0.5) +
+      (settings.scale ? 90 : 0)) /
+    60;
   console.log(
-    `${groups.length} groups, ${serversPerPass} servers per pass, ${settings.passes} passes of ${passSec} s of load per group`,
+    `${groups.length} groups, ${serversPerPass} servers per pass, ${settings.passes} passes of ${passSec} s of load per group: about ${Math.ceil(estimateMin)} minutes on a quiet machine`,
   );
 
   const live = new Set<Child>();
