@@ -126,6 +126,7 @@ const PUBLIC_ERRORS: Readonly<Record<ReasonCode, PublicError>> = Object.freeze({
   verifier_error: UNAVAILABLE,
   replay_store_error: UNAVAILABLE,
   replay_store_full: UNAVAILABLE,
+  answer_audience_mismatch: INACTIVE,
   insufficient_scope: {
     status: 403,
     oauthError: 'insufficient_scope',

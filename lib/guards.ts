@@ -5,10 +5,18 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { BearerAuthError, insufficientScope } from './errors.js';
 import { attachRendering, renderError, writeResponse } from './respond.js';
+import { getRequestAuth } from './request-auth.js';
 import { requestState, type RequestState } from './request-state.js';
 import { performance } from 'node:perf_hooks';
 import type { AuthResult, Claims, Decision } from './types.js';
 import { isObject } from './util/json.js';
+import {
+  normalizeAuthenticationRequirement,
+  satisfiesAuthentication,
+  type AuthenticationRequirement,
+} from './guards/step-up.js';
+
+export type { AuthenticationRequirement } from './guards/step-up.js';
 
 const FALLBACK: RequestState = {
   errorFormat: 'seed',
@@ -33,7 +41,8 @@ function send(
   state: RequestState,
   started: number,
 ): void {
-  if (!err.scheme && req.auth?.binding === 'dpop') {
+  const auth = getRequestAuth(req);
+  if (!err.scheme && auth?.binding === 'dpop') {
     err = new BearerAuthError(err.reason, {
       cause: err.cause,
       scopes: err.scopes,
@@ -51,10 +60,10 @@ function send(
     status: rendered.status,
     durationMs: performance.now() - started,
   };
-  if (req.auth) {
-    decision.verifier = req.auth.identity.verifier;
-    decision.subject = req.auth.identity.subject;
-    decision.binding = req.auth.binding;
+  if (auth) {
+    decision.verifier = auth.identity.verifier;
+    decision.subject = auth.identity.subject;
+    decision.binding = auth.binding;
   }
   if (err.cause !== undefined) decision.cause = err.cause;
   state.report(decision, req);
@@ -103,9 +112,9 @@ function guard(
       }
       return send(req, res, next, new BearerAuthError('guard_without_auth'), FALLBACK, started);
     }
-    if (!req.auth)
-      return send(req, res, next, new BearerAuthError('token_missing'), state, started);
-    const refusal = await check(req.auth);
+    const auth = getRequestAuth(req);
+    if (!auth) return send(req, res, next, new BearerAuthError('token_missing'), state, started);
+    const refusal = await check(auth);
     if (refusal) return send(req, res, next, refusal, state, started);
     return next();
   };
@@ -238,5 +247,30 @@ export function requireClaims(requirement: ClaimsRequirement): RequestHandler {
     names.every((name) => claimMatches(claimAt(auth.claims, name), expected[name]))
       ? undefined
       : new BearerAuthError('claims_mismatch'),
+  );
+}
+
+/**
+ * RFC 9470 step-up: lets the request through only when the user authenticated the way (`acr`,
+ * any of the listed values) and as recently (`maxAgeSeconds` since `auth_time`) as the route
+ * requires. Otherwise 401 `insufficient_user_authentication`, with every requirement on the
+ * challenge (`acr_values`, `max_age`) of the scheme the request used. A token without `acr` or
+ * `auth_time` never satisfies the requirement on it.
+ *
+ * @example
+ * ```ts
+ * app.post('/rest/api/2/admin', requireAuthentication({ acr: 'mfa', maxAgeSeconds: 300 }), handler);
+ * ```
+ */
+export function requireAuthentication(options: AuthenticationRequirement): RequestHandler {
+  const requirement = normalizeAuthenticationRequirement(options);
+  const refusal = {
+    acrValues: requirement.acr,
+    maxAge: requirement.maxAgeSeconds,
+  };
+  return guard('requireAuthentication', (auth) =>
+    satisfiesAuthentication(auth.identity, requirement, Date.now() / 1000)
+      ? undefined
+      : new BearerAuthError('insufficient_user_authentication', refusal),
   );
 }

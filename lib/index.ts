@@ -3,7 +3,10 @@
  */
 import './augment.js';
 
+export type { Register, RegisteredClaims, RegisteredUser, RequestAuth } from './augment.js';
+
 export { bearerAuth } from './middleware.js';
+export type { BearerAuthMiddleware } from './middleware.js';
 export { BEARER_AUTH_DEFAULTS } from './options.js';
 export type { BearerAuthOptions } from './options.js';
 export { jwtVerifier } from './verifiers/jwt.js';
@@ -11,8 +14,16 @@ export type { JwtVerifierOptions, UsernameClaim } from './verifiers/jwt.js';
 export { memoryDirectory } from './directory/memory.js';
 export type { MemoryDirectoryOptions } from './directory/memory.js';
 export type { DirectoryInput } from './directory/adapt.js';
-export { requireScopes, requireAnyScope, requireClaims } from './guards.js';
-export type { ClaimsRequirement } from './guards.js';
+export { requireScopes, requireAnyScope, requireClaims, requireAuthentication } from './guards.js';
+export type { AuthenticationRequirement, ClaimsRequirement } from './guards.js';
+export type {
+  CertificateEncoding,
+  CertificateFinder,
+  ForwardedCertificateOptions,
+  MtlsOptions,
+  TrustedProxies,
+} from './binding/mtls-options.js';
+export type { ResourceMetadataOptions } from './metadata/options.js';
 export { BearerAuthError } from './errors.js';
 export type { BearerAuthErrorOptions, OAuthErrorCode } from './errors.js';
 export { MESSAGES } from './messages.js';

@@ -10,6 +10,7 @@ import { runChain, type ChainResult } from './chain.js';
 import { resolveUser } from './directory/resolve.js';
 import { BearerAuthError } from './errors.js';
 import { extractToken, type TokenSources } from './extract.js';
+import { passThrough, resourceMetadataUrl, wellKnownHandler } from './metadata/well-known.js';
 import { createReporter } from './observe/report.js';
 import {
   normalizeBearerAuthOptions,
@@ -21,6 +22,7 @@ import { markRequest, type RequestState } from './request-state.js';
 import type { AuthScheme, Binding, Decision, Identity, VerifyContext } from './types.js';
 import { copyIdentity } from './util/copy.js';
 import './augment.js';
+import { setRequestAuth } from './request-auth.js';
 
 const NO_HEADERS: readonly string[] = Object.freeze([]);
 
@@ -114,7 +116,14 @@ function errorFor(result: Exclude<ChainResult, { kind: 'accept' }>, scheme: Auth
 }
 
 /** The middleware `bearerAuth` returns. */
-export type BearerAuthMiddleware = RequestHandler;
+export type BearerAuthMiddleware = RequestHandler & {
+  /**
+   * Serves the RFC 9728 protected resource metadata (GET/HEAD at
+   * `/.well-known/oauth-protected-resource` + the resource's path; everything else goes to
+   * `next()`). Mount it at the application root. Without `resourceMetadata` it only calls `next()`.
+   */
+  readonly wellKnown: RequestHandler;
+};
 
 /**
  * Protects routes with OAuth 2.0 bearer tokens.
@@ -137,8 +146,16 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
     realm: config.realm,
     retryAfterSeconds: config.retryAfterSeconds,
     report,
+    resourceMetadataUrl: config.resourceMetadata
+      ? resourceMetadataUrl(config.resourceMetadata.resourceUrl)
+      : undefined,
   });
-  const bindings: BindingSettings = Object.freeze({ dpop: false, mtls: false });
+  const { mtls } = config;
+  const bindings: BindingSettings = Object.freeze({
+    dpop: false,
+    mtls: mtls !== undefined,
+    mtlsRequired: mtls?.required === true,
+  });
 
   const refuse = (
     req: Request,
@@ -175,14 +192,14 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
     binding: Binding,
     started: number,
   ): void => {
-    req.auth = {
+    setRequestAuth(req, {
       token,
       user,
       identity,
       scopes: identity.scopes,
       claims: identity.claims,
       binding,
-    };
+    });
     if (observed()) {
       report(
         {
@@ -237,10 +254,19 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
       return refuse(req, res, next, errorFor(result, scheme), started, outcome);
     }
 
-    const bound = bindToken(result.identity, { scheme }, bindings);
-    if (bound.kind === 'refused') {
-      const err = new BearerAuthError(bound.reason, { verifier: result.verifier, scheme });
-      return refuse(req, res, next, err, started, 'reject', bound.binding);
+    const bound = bindToken(
+      result.identity,
+      { scheme, certificate: mtls ? () => mtls.certificate(req) : undefined },
+      bindings,
+    );
+    if (bound.kind !== 'bound') {
+      const err = new BearerAuthError(bound.reason, {
+        verifier: result.verifier,
+        scheme,
+        cause: bound.cause,
+      });
+      const outcome = bound.kind === 'error' ? 'error' : 'reject';
+      return refuse(req, res, next, err, started, outcome, bound.binding);
     }
 
     // The request's own copy, at every depth: verifiers cache identities per token.
@@ -263,7 +289,24 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
 
   // Express 4 ignores a returned promise: hand any unexpected failure to Express instead of
   // leaving an unhandled rejection.
-  return function bearerAuthMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const middleware = function bearerAuthMiddleware(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ): void {
     handle(req, res, next).catch(next);
   };
+  const wellKnown = config.resourceMetadata
+    ? wellKnownHandler(
+        config.resourceMetadata,
+        {
+          bearerMethods: [...config.tokenLocations],
+          dpop: state.dpop,
+          mtls: mtls !== undefined,
+          verifiers: config.verifiers,
+        },
+        config.retryAfterSeconds,
+      )
+    : passThrough;
+  return Object.assign(middleware, { wellKnown });
 }

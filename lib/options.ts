@@ -12,6 +12,16 @@ import type { Request } from 'express';
 import type { TokenLocation } from './extract.js';
 import type { ErrorFormat } from './respond.js';
 import type { Decision, Verifier } from './types.js';
+import {
+  normalizeMtlsOptions,
+  type MtlsOptions,
+  type ResolvedMtlsOptions,
+} from './binding/mtls-options.js';
+import {
+  normalizeResourceMetadataOptions,
+  type ResolvedResourceMetadataOptions,
+  type ResourceMetadataOptions,
+} from './metadata/options.js';
 import { checkKnownOptions } from './util/known-options.js';
 
 /** Reads a token from somewhere else (a cookie, another header); `undefined` when absent. */
@@ -63,6 +73,10 @@ export interface BearerAuthOptions {
   onDecision?: DecisionListener;
   /** `Retry-After` on 503 answers, in seconds. Default 5. */
   retryAfterSeconds?: number;
+  /** Certificate-bound access tokens (RFC 8705): where the client certificate comes from. Off by default. */
+  mtls?: MtlsOptions;
+  /** The RFC 9728 protected resource metadata served by `auth.wellKnown`. Off by default. */
+  resourceMetadata?: ResourceMetadataOptions;
 }
 
 /** Options after defaults and checks. */
@@ -79,6 +93,8 @@ export interface ResolvedBearerAuthOptions {
   readonly errorHandling: ErrorHandling;
   readonly onDecision: DecisionListener | undefined;
   readonly retryAfterSeconds: number;
+  readonly mtls: ResolvedMtlsOptions | undefined;
+  readonly resourceMetadata: ResolvedResourceMetadataOptions | undefined;
 }
 
 /** Defaults of `bearerAuth`. */
@@ -106,6 +122,8 @@ const KNOWN_OPTIONS = [
   'errorHandling',
   'onDecision',
   'retryAfterSeconds',
+  'mtls',
+  'resourceMetadata',
 ];
 
 /** Advice for names that belong to another factory or another library. */
@@ -234,5 +252,7 @@ export function normalizeBearerAuthOptions(options: BearerAuthOptions): Resolved
     errorHandling,
     onDecision: options.onDecision,
     retryAfterSeconds,
+    mtls: normalizeMtlsOptions(options.mtls),
+    resourceMetadata: normalizeResourceMetadataOptions(options.resourceMetadata),
   });
 }

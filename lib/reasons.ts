@@ -68,6 +68,8 @@ export const REASON_CODES = [
   'verifier_error',
   'replay_store_error',
   'replay_store_full',
+  // an introspection answer naming another audience, or none (inactive for this API)
+  'answer_audience_mismatch',
   // guards
   'insufficient_scope',
   'claims_mismatch',

@@ -106,6 +106,11 @@ export interface VerifyContext {
 export interface Verifier {
   readonly name: string;
   verify(token: string, ctx: VerifyContext): Promise<Verdict>;
+  /**
+   * Optional: the issuers whose tokens this verifier accepts, verbatim (configured or
+   * discovered), for RFC 9728's `authorization_servers`. Rejects when they cannot be known yet.
+   */
+  issuers?(): Promise<readonly string[]>;
 }
 
 /** A directory user: whatever object the application keeps for a user. */
@@ -137,14 +142,14 @@ export type DirectoryLookup<U extends DirectoryUser = DirectoryUser> = (
 ) => Promise<U | null | undefined> | U | null | undefined;
 
 /** What `bearerAuth` puts on `req.auth` after a token is accepted. */
-export interface AuthResult<U extends DirectoryUser = DirectoryUser> {
+export interface AuthResult<U extends DirectoryUser = DirectoryUser, C extends object = Claims> {
   /** The bearer token itself. Never log it. */
   token: string;
   /** The directory entry. */
   user: U;
   identity: Identity;
   scopes: string[];
-  claims: Claims;
+  claims: C;
   /** How the request proved it may use the token: plain bearer, DPoP proof or client certificate. */
   binding: Binding;
 }

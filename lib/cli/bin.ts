@@ -4,8 +4,9 @@
  */
 import { runCli } from './main.js';
 import { processIo } from './output.js';
+import { packageVersion } from './version.js';
 
-runCli(process.argv.slice(2), processIo()).then(
+runCli(process.argv.slice(2), processIo(), { version: packageVersion(process.argv[1]) }).then(
   (code) => {
     // Remote key sets and HTTP keep-alive could hold the process open: exit once output is out.
     process.stdout.write('', () => process.exit(code));

@@ -23,6 +23,36 @@ export interface ExplainConfig {
   realm: string;
   errorFormat: ErrorFormat;
   maxTokenLength: number;
+  /**
+   * The issuers each verifier (same index) expects, where the configuration says them: for the
+   * hint on `issuer_mismatch`. `undefined` when unknown (a verifier built in a module).
+   */
+  issuers: ReadonlyArray<readonly string[] | undefined>;
+}
+
+/** Issuers named by the options a JSON configuration gave a verifier factory. */
+const declaredIssuers = new WeakMap<object, readonly string[]>();
+
+/** The issuer a discovery URL derives: the URL itself, or the part before `/.well-known/`. */
+function discoveryIssuer(url: string): string {
+  const metadata =
+    /^(.*?)\/\.well-known\/(openid-configuration|oauth-authorization-server)(\/.*)?$/.exec(url);
+  if (!metadata) return url;
+  return metadata[2] === 'oauth-authorization-server' && metadata[3]
+    ? `${metadata[1]}${metadata[3]}`
+    : (metadata[1] as string);
+}
+
+/** The issuers verifier options name (`issuer`, else the `discovery` URL's), if any. */
+function issuersOf(options: unknown): readonly string[] | undefined {
+  if (!isObject(options)) return undefined;
+  const issuer = options.issuer;
+  if (typeof issuer === 'string') return [issuer];
+  if (Array.isArray(issuer) && issuer.every((i) => typeof i === 'string')) return issuer;
+  const discovery = options.discovery;
+  if (typeof discovery === 'string') return [discoveryIssuer(discovery)];
+  if (discovery instanceof URL) return [discoveryIssuer(discovery.href)];
+  return undefined;
 }
 
 /** Factories a JSON configuration may name: bearer-guard's exports ending in these words. */
@@ -53,7 +83,10 @@ function instantiate(value: unknown, factories: Factories, path: string): unknow
     if (typeof factory !== 'function') {
       throw new ConfigError(`${path}: bearer-guard exports no factory "${only}"`);
     }
-    return (factory as (arg: unknown) => unknown)(instantiate(value[only], factories, path));
+    const made = (factory as (arg: unknown) => unknown)(instantiate(value[only], factories, path));
+    const issuers = issuersOf(value[only]);
+    if (issuers && isObject(made)) declaredIssuers.set(made, issuers);
+    return made;
   }
   return Object.fromEntries(keys.map((k) => [k, instantiate(value[k], factories, `${path}.${k}`)]));
 }
@@ -102,6 +135,9 @@ export function toExplainConfig(options: unknown): ExplainConfig {
     realm: resolved.realm,
     errorFormat: resolved.errorFormat,
     maxTokenLength: resolved.maxTokenLength,
+    issuers: (given.verifiers ?? []).map((verifier) =>
+      isObject(verifier) ? (declaredIssuers.get(verifier) ?? issuersOf(verifier)) : undefined,
+    ),
   };
 }
 

@@ -4,6 +4,7 @@
  * "invalid token" statuses, usually 401/403); or a failure (5xx, other statuses, timeout, redirect,
  * a body that is not a JSON object, too large), which the caller turns into 503, never into 401.
  */
+import type { Dispatcher } from 'undici';
 import type { ReasonCode } from '../reasons.js';
 import { isObject } from '../util/json.js';
 import { callUpstream } from './client.js';
@@ -20,6 +21,8 @@ export interface ProfileRequest {
   rejectStatuses: readonly number[];
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The undici `Dispatcher` to send through. Default: the shared keep-alive pool. */
+  dispatcher?: Dispatcher;
 }
 
 /** What the provider said. Never carries the token. */
@@ -55,6 +58,7 @@ export async function fetchProfile(request: ProfileRequest): Promise<ProfileAnsw
     headers,
     timeoutMs: request.timeoutMs,
     signal: request.signal,
+    dispatcher: request.dispatcher,
   });
   if (answer.kind === 'failure') return answer;
   // Named by origin and path only: the query may hold the token.

@@ -22,8 +22,10 @@ export function copyData<T>(value: T): T {
     for (let i = 0; i < value.length; i++) out[i] = copyData(value[i] as unknown);
     return out as T;
   }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
+  // Plain objects of any realm (claims parsed in a vm context or cloned by structuredClone have
+  // another realm's Object.prototype): a prototype whose own prototype is null.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     out[key] = copyData((value as Record<string, unknown>)[key]);

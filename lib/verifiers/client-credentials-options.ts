@@ -5,6 +5,7 @@
  */
 import type { Identity, Verifier } from '../types.js';
 import { isObject } from '../util/json.js';
+import { checkKnownOptions } from '../util/known-options.js';
 
 /**
  * The service account a client is mapped to: the directory username, or the username with the
@@ -109,6 +110,27 @@ export const CLIENT_CREDENTIALS_DEFAULTS = Object.freeze({
   mappingTimeoutMs: 2000,
 });
 
+/** Every option `clientCredentialsVerifier` knows. */
+const KNOWN_OPTIONS = Object.freeze([
+  'via',
+  'serviceAccounts',
+  'isClientCredentials',
+  'mappingTimeoutMs',
+  'name',
+]);
+
+/** Names users reach for, and what to write instead. */
+const HINTS: Readonly<Record<string, string>> = Object.freeze({
+  verifier: 'write "via" (the verifier that checks the token itself)',
+  verifiers: 'write "via" (one verifier; chain several in bearerAuth({ verifiers }))',
+  clients: 'write "serviceAccounts" ({ clientId: username })',
+  serviceAccount: 'write "serviceAccounts" ({ clientId: username })',
+  mapping: 'write "serviceAccounts" ({ clientId: username } or a function)',
+  audience: '"audience" belongs to the verifier given as "via"',
+  issuer: '"issuer" belongs to the verifier given as "via"',
+  scopes: 'pin scopes per client: serviceAccounts: { clientId: { user, scopes } }',
+});
+
 /** The largest delay `setTimeout` honours (2^31 - 1 ms). */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 const ENTRY_KEYS = new Set(['user', 'scopes']);
@@ -188,6 +210,7 @@ export function normalizeClientCredentialsOptions(
   options: ClientCredentialsVerifierOptions,
 ): ResolvedClientCredentialsOptions {
   if (typeof options !== 'object' || options === null) fail('options object is required');
+  checkKnownOptions('clientCredentialsVerifier', options, KNOWN_OPTIONS, HINTS);
   if (!isVerifier(options.via)) {
     fail(
       '"via" option must be a verifier ({ name, verify(token, ctx) }), e.g. jwtVerifier(...) or introspectionVerifier(...)',

@@ -39,6 +39,10 @@ function serviceAccountIdentity(
     claims: identity.claims,
     issuer: identity.issuer,
     expiresAt: identity.expiresAt,
+    // What the token is bound to travels with it: a DPoP- or certificate-bound client token
+    // must never become a plain bearer token by being mapped to a service account.
+    ...(identity.issuedAt !== undefined ? { issuedAt: identity.issuedAt } : {}),
+    ...(identity.confirmation ? { confirmation: { ...identity.confirmation } } : {}),
     serviceAccount: true,
     verifier: name,
   };

@@ -1,10 +1,13 @@
 /**
  * An RFC 7662 introspection answer → a verdict. Pure: no network, no cache, the clock passed in.
  *
- * - 200 with `active: true` → accept (after the optional `iss`/`aud` checks and `exp`).
+ * - 200 with `active: true` → accept, once the answer also says it is an access token
+ *   (`token_type`, `token_use`) for this API (`aud`, `iss`) valid now (`exp`, `nbf`, `iat`,
+ *   `maxTokenAge`): see introspection-checks.ts.
  * - 200 with `active: false`, or `exp` already past → reject `token_inactive`.
- * - 200 whose body is not a JSON object, or whose `active` is not a boolean → unavailable
- *   `upstream_invalid_response`: a server that does not speak RFC 7662 cannot decide anything.
+ * - 200 whose body is not a JSON object (a `content-type` other than JSON counts as not JSON),
+ *   or whose `active` is not a boolean → unavailable `upstream_invalid_response`: a server that
+ *   does not speak RFC 7662 cannot decide anything.
  * - 401, or 400 with `error: "invalid_client"` (RFC 6749 §5.2) → reject `client_unauthorized`:
  *   the server refuses *our* client, an operator's mistake.
  * - 400 with `error: "unsupported_token_type"` (RFC 7009 §2.2.1; oidc-provider's answer for a
@@ -17,6 +20,13 @@ import type { ReasonCode } from '../reasons.js';
 import type { Claims, Identity, Verdict } from '../types.js';
 import { isObject, stringField } from '../util/json.js';
 import { identityFromClaims } from './claims.js';
+import { verifiedEmail, readIdentityExtras } from './identity-extras.js';
+import {
+  audienceRefusal,
+  timeRefusal,
+  tokenTypeRefusal,
+  type Refusal,
+} from './introspection-checks.js';
 import type { ResolvedIntrospectionOptions } from './introspection-options.js';
 
 const reject = (reason: ReasonCode, cause?: unknown): Verdict => ({
@@ -27,11 +37,6 @@ const reject = (reason: ReasonCode, cause?: unknown): Verdict => ({
 
 function unavailable(reason: ReasonCode, message: string): Verdict {
   return { kind: 'unavailable', reason, cause: new Error(message) };
-}
-
-function matchesAny(expected: readonly string[], value: unknown): boolean {
-  const given = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
-  return given.some((item) => typeof item === 'string' && expected.includes(item));
 }
 
 /** `true` when the server refused the client we authenticate as. */
@@ -46,20 +51,29 @@ function unsupportedTokenType(answer: UpstreamAnswer): boolean {
   );
 }
 
-/** An active answer → Identity, or the reason it cannot be one. */
+/** An active answer → Identity, or the refusal it earns. */
 export function identityFromAnswer(
   claims: Claims,
   config: ResolvedIntrospectionOptions,
   nowMs: number,
-): Identity | ReasonCode {
-  const exp = claims.exp;
-  if (exp !== undefined && typeof exp !== 'number') return 'claim_invalid';
-  // The server said active, but the answer itself says the token has run out.
-  if (typeof exp === 'number' && exp * 1000 <= nowMs) return 'token_inactive';
-  if (config.issuer && !matchesAny(config.issuer, claims.iss)) return 'issuer_mismatch';
-  if (config.audience && !matchesAny(config.audience, claims.aud)) return 'audience_mismatch';
+): Identity | Refusal {
+  const refusal =
+    timeRefusal(claims, config, nowMs) ??
+    tokenTypeRefusal(claims, config) ??
+    audienceRefusal(claims, config);
+  if (refusal) return refusal;
+  const extras = readIdentityExtras(claims);
+  if (typeof extras === 'string') {
+    return {
+      reason: extras,
+      cause:
+        extras === 'claim_invalid'
+          ? 'iat, auth_time, acr or cnf has the wrong type'
+          : 'cnf names a confirmation method that cannot be proven here',
+    };
+  }
 
-  return identityFromClaims(claims, {
+  const identity = identityFromClaims(claims, {
     clientIdClaims: ['client_id'],
     username: (answer) => {
       for (const field of config.usernameFields) {
@@ -70,6 +84,15 @@ export function identityFromAnswer(
     },
     verifier: config.name,
   });
+  if (typeof identity === 'string') return { reason: identity, cause: 'the answer is malformed' };
+  const email = verifiedEmail(identity.email, claims, {
+    trust: 'flag',
+    trustEmail: config.trustEmail,
+  });
+  const trusted: Identity = { ...identity, ...extras };
+  if (email === undefined) delete trusted.email;
+  else trusted.email = email;
+  return trusted;
 }
 
 /**
@@ -113,5 +136,7 @@ export function verdictFromAnswer(
     );
   }
   const identity = identityFromAnswer(answer.json, config, nowMs);
-  return typeof identity === 'string' ? reject(identity) : { kind: 'accept', identity };
+  return 'reason' in identity
+    ? reject(identity.reason, new Error(identity.cause))
+    : { kind: 'accept', identity };
 }

@@ -9,6 +9,7 @@ import { callUpstream } from '../http/client.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Verdict, Verifier, VerifyContext } from '../types.js';
 import { verdictFromAnswer } from './introspection-answer.js';
+import { timeRefusal } from './introspection-checks.js';
 import {
   normalizeIntrospectionOptions,
   type IntrospectionVerifierOptions,
@@ -38,6 +39,8 @@ const DEFINITE_REFUSALS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'audience_mismatch',
   'claim_invalid',
   'claim_missing',
+  'token_type_not_access',
+  'answer_audience_mismatch',
 ]);
 
 /** How long a verdict may be cached: accepts never past `exp`; upstream trouble never. */
@@ -55,18 +58,23 @@ function cacheLifetimeMs(verdict: Verdict, config: ResolvedIntrospectionOptions)
   return exp === undefined ? ttl : Math.min(ttl, exp * 1000 - config.now());
 }
 
-/** Re-checked on every hit: an accepted token past its `exp` is introspected again. */
+/**
+ * Re-checked on every hit: an accepted answer past its `exp`, before its `nbf`, or older than
+ * `maxTokenAge` is not served; the token is introspected again (and refused on the fresh answer).
+ */
 function stillFresh(verdict: Verdict, config: ResolvedIntrospectionOptions): boolean {
   if (verdict.kind !== 'accept') return true;
-  const exp = verdict.identity.expiresAt;
-  return exp === undefined || exp * 1000 > config.now();
+  return timeRefusal(verdict.identity.claims, config, config.now()) === undefined;
 }
 
 /**
  * A verifier of opaque (or any) access tokens that asks the authorization server.
  *
- * - active → accept; inactive, unknown, revoked or expired → 401
- *   `Expired Token / invalid_client_ID` (reason `token_inactive`);
+ * - active, an access token (`token_type` `Bearer` / `access_token` / `DPoP`, no other
+ *   `token_use`), for this API (`aud`) and valid now (`exp`, `nbf`, `iat`, `maxTokenAge`) → accept;
+ * - inactive, unknown, revoked or expired, a refresh token, or another API's → 401
+ *   `Expired Token / invalid_client_ID` (reasons `token_inactive`, `token_type_not_access`,
+ *   `answer_audience_mismatch`);
  * - the server refuses the configured client → the same 401 (reason `client_unauthorized`) and a
  *   one-time process warning `BEARER_GUARD_INTROSPECTION_CLIENT_REFUSED`;
  * - the server is down, slow, redirects, answers 5xx, too much or garbage → 503 (`unavailable`).
@@ -77,6 +85,7 @@ function stillFresh(verdict: Verdict, config: ResolvedIntrospectionOptions): boo
  *   endpoint: 'https://id.example.com/oauth2/introspect',
  *   clientId: 'jira-api',
  *   clientSecret: secretFromVault,
+ *   audience: 'https://jira.example.com/rest/api',
  *   cache: { ttlSeconds: 60 },
  * });
  * app.use('/rest/api', bearerAuth({ verifiers: [introspection], directory }));
@@ -117,6 +126,7 @@ export function introspectionVerifier(
       form,
       timeoutMs: config.timeoutMs,
       maxResponseBytes: config.maxResponseBytes,
+      dispatcher: config.dispatcher,
     });
     if (answer.kind === 'failure') {
       return { kind: 'unavailable', reason: answer.reason, cause: answer.cause };
@@ -136,5 +146,7 @@ export function introspectionVerifier(
     },
     forget: (token) => cache.forget(token),
     clear: () => cache.clear(),
+    // RFC 9728 `authorization_servers`: the configured `issuer`, if any.
+    issuers: async () => [...(config.issuer ?? [])],
   };
 }

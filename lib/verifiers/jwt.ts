@@ -271,5 +271,12 @@ export function jwtVerifier(
     name: config.name,
     verify,
     forget: (token) => cache.forget(token),
+    // RFC 9728 `authorization_servers`: the configured issuers, else the discovered one.
+    async issuers() {
+      if (config.issuer) return [...config.issuer];
+      const discovered = await config.keys.issuer();
+      if (typeof discovered === 'object') throw new Error('issuer discovery failed');
+      return discovered ? [discovered] : [];
+    },
   };
 }

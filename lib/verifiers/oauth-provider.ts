@@ -4,14 +4,15 @@
  * userinfo-like endpoint, JWT access tokens against its JWK Set (through jwtVerifier). The same
  * control flow serves every preset and the `custom` provider.
  */
-import type { Verdict, Verifier, VerifyContext } from '../types.js';
-import { jwtVerifier } from './jwt.js';
+import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
+import { readIdentityExtras, verifiedEmail } from './identity-extras.js';
+import { presetJwtVerifier, type PresetJwtVerifier } from './providers/jwt-access.js';
 import {
   normalizeProviderOptions,
   type OAuthProviderOptions,
   type ResolvedProviderOptions,
 } from './providers/options.js';
-import { pick } from './providers/profile.js';
+import { pick, readPath } from './providers/profile.js';
 import { profileVerifier } from './providers/profile-check.js';
 
 export type {
@@ -31,21 +32,22 @@ function warnOnce(key: string, message: string): void {
   process.emitWarning(message, { code: 'BEARER_GUARD_NO_AUDIENCE' });
 }
 
-function jwtCheck(config: ResolvedProviderOptions): ReturnType<typeof jwtVerifier> | undefined {
+function jwtCheck(config: ResolvedProviderOptions): PresetJwtVerifier | undefined {
   const jwt = config.jwt;
   if (!jwt) return undefined;
-  if (!config.expectedAudience) {
+  if (!config.expectedAudience && !config.anyAudience) {
     warnOnce(
       config.provider,
-      `oauthProviderVerifier: the "${config.provider}" preset has no "expectedAudience": JWT access tokens its issuer minted for any other API are accepted`,
+      `oauthProviderVerifier: the "${config.provider}" preset has no "expectedAudience": JWT access tokens its issuer minted for any other API are accepted (write expectedAudience: false to say so on purpose)`,
     );
   }
   const mapping = config.mapping;
-  return jwtVerifier({
-    ...(jwt.discovery ? { discovery: jwt.discovery } : { jwksUri: jwt.jwksUri }),
-    // jwtVerifier requires both decisions; a preset without them keeps its 0.1 behaviour here.
-    issuer: jwt.issuers ?? (jwt.discovery ? undefined : false),
+  return presetJwtVerifier({
+    discovery: jwt.discovery,
+    jwksUri: jwt.jwksUri,
+    issuer: jwt.issuers,
     audience: config.expectedAudience ?? false,
+    typ: jwt.typ,
     usernameClaim: (claims) => {
       const value = pick(claims, mapping.username);
       return typeof value === 'string' && value ? value : undefined;
@@ -55,30 +57,43 @@ function jwtCheck(config: ResolvedProviderOptions): ReturnType<typeof jwtVerifie
     timeoutMs: config.timeoutMs,
     allowInsecureHttp: config.allowInsecureHttp,
     now: config.now,
+    dispatcher: config.dispatcher,
   });
 }
 
-/** The client and username checks jwtVerifier does not make. */
+/** The checks jwtVerifier does not make: claim values, client, e-mail trust, username. */
 function afterJwt(verdict: Verdict, config: ResolvedProviderOptions): Verdict {
   if (verdict.kind !== 'accept') return verdict;
   const { identity } = verdict;
   const claims = identity.claims;
+  for (const [name, value] of Object.entries(config.jwt?.claimEquals ?? {})) {
+    // Cognito: an ID token (`token_use: "id"`) is signed by the same keys as an access token.
+    if (claims[name] !== value) {
+      return {
+        kind: 'reject',
+        reason: 'typ_mismatch',
+        cause: new Error(`the token's "${name}" is not "${value}"`),
+      };
+    }
+  }
   const claim = config.jwt?.clientClaims.find((name) => typeof claims[name] === 'string');
   const clientId = claim ? (claims[claim] as string) : identity.clientId;
   if (config.clientId && !(clientId && config.clientId.includes(clientId)))
     return { kind: 'reject', reason: 'client_mismatch' };
-  const email = pick(claims, config.mapping.email);
-  const resolvedEmail = typeof email === 'string' && email ? email : identity.email;
-  if (!identity.username && !resolvedEmail) return { kind: 'reject', reason: 'username_missing' };
-  return {
-    kind: 'accept',
-    identity: {
-      ...identity,
-      clientId,
-      email: resolvedEmail,
-      username: identity.username ?? resolvedEmail,
-    },
-  };
+  const extras = readIdentityExtras(claims);
+  if (typeof extras === 'string') return { kind: 'reject', reason: extras };
+  const claimed = pick(claims, config.mapping.email);
+  const email = verifiedEmail(
+    typeof claimed === 'string' && claimed ? claimed : undefined,
+    { email_verified: readPath(claims, config.mapping.emailVerified) },
+    config.email,
+  );
+  const username = identity.username ?? email;
+  if (!username) return { kind: 'reject', reason: 'username_missing' };
+  const accepted: Identity = { ...identity, ...extras, clientId, username };
+  if (email === undefined) delete accepted.email;
+  else accepted.email = email;
+  return { kind: 'accept', identity: accepted };
 }
 
 /**
@@ -89,6 +104,12 @@ function afterJwt(verdict: Verdict, config: ResolvedProviderOptions): Verdict {
  * const github = oauthProviderVerifier({ provider: 'github' });
  * const google = oauthProviderVerifier({ provider: 'google', clientId: '1234.apps.googleusercontent.com' });
  * const okta = oauthProviderVerifier({ provider: 'okta', domain: 'dev-1.okta.com', expectedAudience: 'api://default' });
+ * const pool = oauthProviderVerifier({
+ *   provider: 'cognito', region: 'eu-west-1', userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789',
+ * });
+ * const anyOidc = oauthProviderVerifier({
+ *   provider: 'oidc', issuer: 'https://id.example.com', expectedAudience: 'https://api.example.com',
+ * });
  * const own = oauthProviderVerifier({
  *   provider: 'custom', userinfoEndpoint: 'https://sso.example.com/me', usernameField: 'login',
  * });

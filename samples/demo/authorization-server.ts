@@ -99,7 +99,13 @@ function clientsConfig(): ClientMetadata[] {
 
 /** Starts the server on 127.0.0.1 and an ephemeral port (or `port`). */
 export async function startAuthServer(
-  options: { port?: number; host?: string; issuer?: string } = {},
+  options: {
+    port?: number;
+    host?: string;
+    issuer?: string;
+    /** Also issue (and introspect) refresh tokens: the `offline_access` scope exists. */
+    refreshTokens?: boolean;
+  } = {},
 ): Promise<AuthServer> {
   const host = options.host ?? '127.0.0.1';
   const counts: Record<string, number> = {};
@@ -136,7 +142,15 @@ export async function startAuthServer(
   const provider = new Provider(issuer, {
     clients: clientsConfig(),
     jwks: { keys: [privateJwk] },
-    scopes: ['openid', 'profile', 'email', 'read', 'write', 'delete'],
+    scopes: [
+      'openid',
+      'profile',
+      'email',
+      'read',
+      'write',
+      'delete',
+      ...(options.refreshTokens ? ['offline_access'] : []),
+    ],
     claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email'] },
     findAccount: async (_ctx, accountId) => {
       const profile = ACCOUNTS[accountId];

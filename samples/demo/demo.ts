@@ -65,6 +65,10 @@ export function createDemoApi(
     endpoint: `${as.issuer}/token/introspection`,
     clientId: CLIENTS.resourceServer.clientId,
     clientSecret: CLIENTS.resourceServer.clientSecret,
+    // An answer naming an audience must name this API's; the demo's opaque tokens are issued
+    // without a resource indicator, so their answers name none.
+    audience: JWT_RESOURCE,
+    requireAudienceInAnswer: false,
     cache: { ttlSeconds: 30 },
   });
   const serviceAccounts = {

@@ -139,6 +139,7 @@ async function chainFlood(): Promise<void> {
         endpoint: `${introspect.url}/introspect`,
         clientId: 'api',
         clientSecret: 'api-secret-0123456789',
+        audience: AUDIENCE,
       }),
     ],
     directory: memoryDirectory(USERS),

@@ -75,6 +75,7 @@ async function coldConcurrent(figures: ScaleFigure[]): Promise<void> {
           endpoint: `${server.url}/introspect`,
           clientId: CLIENT_ID,
           clientSecret: CLIENT_SECRET,
+          audience: false,
         }),
       ],
       directory: memoryDirectory(USERS),
@@ -147,6 +148,7 @@ async function garbageFlood(figures: ScaleFigure[], notes: string[]): Promise<vo
         endpoint: `${server.url}/introspect`,
         clientId: CLIENT_ID,
         clientSecret: CLIENT_SECRET,
+        audience: false,
       }),
     );
   } else

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,5 +45,15 @@ describe('the bearer-guard command', () => {
     expect(stdout).toContain('  1. jwt: reject (token_expired)\n');
     expect(stdout).toContain('  HTTP 401\n');
     expect(stdout).not.toContain(token);
+  });
+
+  it('prints the package version with --version, and refuses an unknown flag with exit 2', async () => {
+    const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(await spawnCli(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const unknown = await spawnCli(['explain', 'abc', '--verbose']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^bearer-guard: unknown option "--verbose" \(see --help\)\n/);
   });
 });

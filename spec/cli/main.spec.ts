@@ -36,12 +36,13 @@ describe('runCli', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('decodes without a config and exits 0, never printing the token', async () => {
+  it('decodes without a config and exits 1 on an expired token, never printing the token', async () => {
     const token = await issuer.expiredToken();
     const { io, written } = memoryIo();
-    expect(await runCli(['explain', token], io)).toBe(0);
+    expect(await runCli(['explain', token], io)).toBe(1);
     expect(written.out).toContain('  exp                 ');
     expect(written.out).toContain('(expired 1 h ago)');
+    expect(written.out).toContain('\nCannot be valid\n  expired 60 minutes ago ("exp")\n');
     expect(written.out).not.toContain(token);
     expect(written.out).not.toContain(token.split('.')[2]);
     expect(written.err).toBe('');

@@ -18,7 +18,15 @@ describe('the explainer with every exported verifier kind', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bearer-guard-verifiers-'));
     introspection = await startJsonServer(() => ({
-      json: { active: true, sub: 'u-9', username: 'jdoe', scope: 'read', exp: 4_000_000_000 },
+      json: {
+        active: true,
+        token_type: 'Bearer',
+        aud: 'api',
+        sub: 'u-9',
+        username: 'jdoe',
+        scope: 'read',
+        exp: 4_000_000_000,
+      },
     }));
   });
   afterAll(async () => {
@@ -44,6 +52,7 @@ describe('the explainer with every exported verifier kind', () => {
               endpoint: `${introspection.url}/introspect`,
               clientId: 'api',
               clientSecret: 'api-secret-0123456789',
+              audience: 'api',
             },
           },
         ],

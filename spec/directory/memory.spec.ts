@@ -28,7 +28,7 @@ describe('memoryDirectory', () => {
       jdoe,
     ],
     ['by e-mail with no username', { email: 'admin@gmail.com' }, admin],
-    ['by an e-mail given as the username', { username: 'JOHN.DOE@example.com' }, jdoe],
+    ['nobody by an e-mail given as the username', { username: 'JOHN.DOE@example.com' }, null],
     ['username before e-mail', { username: 'admin', email: 'john.doe@example.com' }, admin],
     ['nobody', { username: 'ghost', email: 'ghost@example.com' }, null],
     ['no username and no e-mail', {}, null],
@@ -69,18 +69,46 @@ describe('memoryDirectory', () => {
     expect(await dir.find(identity({ username: 'x' }), req)).toEqual(entries[1]);
   });
 
-  it('answers each lookup with its own deep copy of the entry', async () => {
-    const entries = [{ name: 'x', groups: ['a'], profile: { team: 'core' } }];
+  it('hands each request its own copy of the entry, at every depth', async () => {
+    const entries = [{ name: 'ann', groups: ['staff'], profile: { role: 'user' } }];
     const dir = memoryDirectory(entries);
-    const first = (await dir.find(identity({ username: 'x' }), req)) as (typeof entries)[number];
-    first.groups.push('admin');
-    first.profile.team = 'root';
-    expect(await dir.find(identity({ username: 'x' }), req)).toEqual({
-      name: 'x',
-      groups: ['a'],
-      profile: { team: 'core' },
+    const first = (await dir.find(identity({ username: 'ann' }), req)) as (typeof entries)[0];
+    first.groups.push('admins');
+    first.profile.role = 'admin';
+    expect(await dir.find(identity({ username: 'ann' }), req)).toEqual({
+      name: 'ann',
+      groups: ['staff'],
+      profile: { role: 'user' },
     });
-    expect(entries[0]).toEqual({ name: 'x', groups: ['a'], profile: { team: 'core' } });
+    expect(entries[0]?.groups).toEqual(['staff']);
+  });
+
+  it("snapshots its entries: later changes to the caller's objects change nothing", async () => {
+    const entries = [{ name: 'ann', emailAddress: 'ann@x.test' }];
+    const dir = memoryDirectory(entries);
+    (entries[0] as { name: string }).name = 'mallory';
+    entries.push({ name: 'eve', emailAddress: 'eve@x.test' });
+    expect(await dir.find(identity({ username: 'ann' }), req)).toEqual({
+      name: 'ann',
+      emailAddress: 'ann@x.test',
+    });
+    expect(await dir.find(identity({ username: 'eve' }), req)).toBeNull();
+  });
+
+  it('refuses entries that are not plain data', () => {
+    expect(() => memoryDirectory([{ name: 'ann', greet: () => 'hi' }])).toThrow(
+      'memoryDirectory: entries must be plain data',
+    );
+  });
+
+  it('accepts and ignores the request and the context', async () => {
+    const ctx = { signal: new AbortController().signal };
+    const find = memoryDirectory([{ name: 'ann' }]).find as (
+      identity: Identity,
+      req: Request,
+      ctx: unknown,
+    ) => Promise<unknown>;
+    expect(await find(identity({ username: 'ann' }), req, ctx)).toEqual({ name: 'ann' });
   });
 
   it.each<[string, unknown, unknown, string]>([
@@ -118,7 +146,7 @@ describe('adaptDirectory', () => {
     ['undefined means no user', async () => undefined, null],
     ['null means no user', () => null, null],
   ])('accepts %s', async (_name, directory, expected) => {
-    expect(await adaptDirectory(directory)(identity({}), req, dctx)).toBe(expected);
+    expect(await adaptDirectory(directory)(identity({}), req, dctx)).toEqual(expected);
   });
 
   it('passes the identity, the request and the context to the lookup', async () => {

@@ -68,6 +68,7 @@ describe('clientCredentialsVerifier against oidc-provider (opaque tokens, intros
       endpoint: `${as.issuer}${INTROSPECTION}`,
       clientId: CLIENTS.resourceServer.clientId,
       clientSecret: CLIENTS.resourceServer.clientSecret,
+      audience: false,
       ...options.introspection,
     });
     const built = buildApp({

@@ -26,6 +26,8 @@ describe('introspectionVerifier against oidc-provider', () => {
       endpoint: `${as.issuer}${INTROSPECTION}`,
       clientId: CLIENTS.resourceServer.clientId,
       clientSecret: CLIENTS.resourceServer.clientSecret,
+      // oidc-provider's opaque tokens carry no audience (no resource indicator was asked for)
+      audience: false,
       ...extra,
     });
 
@@ -146,6 +148,7 @@ describe('introspectionVerifier against oidc-provider', () => {
           endpoint: `${down.issuer}${INTROSPECTION}`,
           clientId: CLIENTS.resourceServer.clientId,
           clientSecret: CLIENTS.resourceServer.clientSecret,
+          audience: false,
         }),
       ],
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { MESSAGES, oauthProviderVerifier } from '../../lib/index.js';
+import { memoryDirectory, MESSAGES, oauthProviderVerifier } from '../../lib/index.js';
 import { buildApp, seed } from '../helpers/app.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
 import { jwksOf, testKey } from '../helpers/keys.js';
@@ -26,7 +26,10 @@ describe.each(JWT_FIXTURES)('oauthProviderVerifier JWT preset "$provider"', (fix
   afterAll(() => provider.close());
 
   const appFor = (url = provider.url) =>
-    buildApp({ verifiers: [oauthProviderVerifier(fixture.options(url))] });
+    buildApp({
+      verifiers: [oauthProviderVerifier(fixture.options(url))],
+      directory: memoryDirectory(USERS, { matchUsernameAsEmail: fixture.matchUsernameAsEmail }),
+    });
   const mint = (claims: Record<string, unknown> = {}, signer = key) =>
     mintJwt({
       key: signer,
@@ -132,7 +135,11 @@ describe('oauthProviderVerifier preset "microsoft" with v1.0 tokens', () => {
       expectedAudience: 'api://bearer-guard',
       clientId: 'client-app',
     });
-    const { app, decisions } = buildApp({ verifiers: [verifier] });
+    const { app, decisions } = buildApp({
+      verifiers: [verifier],
+      // v1.0 tokens name the user by UPN, an address the tenant assigns
+      directory: memoryDirectory(USERS, { matchUsernameAsEmail: true }),
+    });
     const token = await mintJwt({
       key,
       claims: {

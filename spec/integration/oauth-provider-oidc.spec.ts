@@ -14,7 +14,9 @@ describe('oauthProviderVerifier preset "oidc" against a real authorization serve
 
   it('checks an opaque access token at the discovered userinfo endpoint', async () => {
     const { app, decisions } = buildApp({
-      verifiers: [oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer })],
+      verifiers: [
+        oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer, expectedAudience: false }),
+      ],
     });
     const token = await as.userToken({ accountId: 'user-admin', scope: 'openid profile email' });
     const before = as.counts['/me'] ?? 0;
@@ -32,7 +34,9 @@ describe('oauthProviderVerifier preset "oidc" against a real authorization serve
 
   it('answers 401 for a revoked access token', async () => {
     const { app, decisions } = buildApp({
-      verifiers: [oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer })],
+      verifiers: [
+        oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer, expectedAudience: false }),
+      ],
     });
     const token = await as.userToken({ accountId: 'user-jdoe', scope: 'openid profile email' });
     expect(await as.revoke(token)).toBe(200);
@@ -45,7 +49,9 @@ describe('oauthProviderVerifier preset "oidc" against a real authorization serve
 
   it('answers 400 "No user found" for an account missing from the directory', async () => {
     const { app, decisions } = buildApp({
-      verifiers: [oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer })],
+      verifiers: [
+        oauthProviderVerifier({ provider: 'oidc', issuer: as.issuer, expectedAudience: false }),
+      ],
     });
     const token = await as.userToken({ accountId: 'user-ghost', scope: 'openid profile email' });
     await get(app, token).expect(400, seed(MESSAGES.userNotFound));
@@ -99,7 +105,9 @@ describe('oauthProviderVerifier preset "oidc" against a real authorization serve
       json: { issuer: 'https://someone-else.example', userinfo_endpoint: `${as.issuer}/me` },
     }));
     const { app, decisions } = buildApp({
-      verifiers: [oauthProviderVerifier({ provider: 'oidc', issuer: fake.url })],
+      verifiers: [
+        oauthProviderVerifier({ provider: 'oidc', issuer: fake.url, expectedAudience: false }),
+      ],
     });
     await get(app, 'opaque-0123456789').expect(503, seed(MESSAGES.unavailable));
     expect(decisions[0]).toMatchObject({ reason: 'upstream_invalid_response' });

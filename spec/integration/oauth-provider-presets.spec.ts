@@ -29,7 +29,17 @@ describe.each(PROFILE_FIXTURES)('oauthProviderVerifier preset "$provider"', (fix
     expect(provider.count(fixture.path)).toBeGreaterThan(0);
   });
 
-  it('finds the user by e-mail address when the profile has no username', async () => {
+  it('finds the user by a verified e-mail address when the profile has no username', async () => {
+    if (fixture.emailNeedsTrust) {
+      const { app, decisions } = appFor();
+      await get(app, token('jdoe')).expect(400, seed(MESSAGES.userNotFound));
+      expect(decisions[0]).toMatchObject({ outcome: 'reject', status: 400 });
+      const trusting = buildApp({
+        verifiers: [oauthProviderVerifier({ ...fixture.options(provider.url), trustEmail: true })],
+      });
+      await get(trusting.app, token('jdoe')).expect(200, USERS[1]);
+      return;
+    }
     const { app } = appFor();
     await get(app, token('jdoe')).expect(200, USERS[1]);
   });

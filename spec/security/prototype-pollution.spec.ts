@@ -164,7 +164,7 @@ describe('prototype pollution through introspection and userinfo answers (verifi
     upstream = await startJsonServer((req) => ({
       raw:
         req.path === '/introspect'
-          ? `{"active":true,"sub":"user-1","username":"admin","scope":"read",${HOSTILE_JSON}}`
+          ? `{"active":true,"token_type":"Bearer","sub":"user-1","username":"admin","scope":"read",${HOSTILE_JSON}}`
           : `{"id":"user-1","login":"admin",${HOSTILE_JSON}}`,
       headers: { 'content-type': 'application/json' },
     }));
@@ -195,12 +195,13 @@ describe('prototype pollution through introspection and userinfo answers (verifi
           endpoint: `${upstream.url}/introspect`,
           clientId: 'api',
           clientSecret: 'api-secret-0123456789',
+          audience: false,
         }),
       ],
     });
     const seen = await claimsAfterMerge(target);
     expect(poisonedPaths(seen)).toEqual([]);
-    expect(seen).toMatchObject({ active: true, sub: 'user-1', nested: {} });
+    expect(seen).toMatchObject({ active: true, token_type: 'Bearer', sub: 'user-1', nested: {} });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -153,6 +153,7 @@ const introspection = (
       clientSecret: extra.clientSecret ?? CLIENT.clientSecret,
       timeoutMs: 300,
       maxResponseBytes: 64 * 1024,
+      audience: false,
       ...(extra.authMethod ? { authMethod: extra.authMethod } : {}),
     }),
   ],

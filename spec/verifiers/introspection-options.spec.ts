@@ -12,6 +12,7 @@ const base: IntrospectionVerifierOptions = {
   endpoint: 'https://id.example.com/oauth2/introspect',
   clientId: 'jira-api',
   clientSecret: SECRET,
+  audience: 'https://api.example.com',
 };
 
 describe('normalizeIntrospectionOptions', () => {
@@ -24,7 +25,12 @@ describe('normalizeIntrospectionOptions', () => {
       cache: TOKEN_CACHE_DEFAULTS,
       usernameFields: ['username', 'sub'],
       issuer: undefined,
-      audience: undefined,
+      audience: ['https://api.example.com'],
+      requireAudienceInAnswer: true,
+      requireTokenType: true,
+      clockTolerance: 5,
+      maxTokenAge: undefined,
+      trustEmail: false,
       credentials: { clientId: 'jira-api', clientSecret: SECRET, method: 'client_secret_basic' },
     });
     expect(config.endpoint.href).toBe('https://id.example.com/oauth2/introspect');

@@ -21,6 +21,7 @@ const ACTIVE = {
   username: 'admin',
   client_id: 'web',
   scope: 'read write',
+  token_type: 'Bearer',
 };
 const PATH = '/introspect';
 
@@ -39,7 +40,8 @@ function verifier(extra: Partial<IntrospectionVerifierOptions> = {}) {
     endpoint: `${upstream.url}${PATH}`,
     clientId: 'jira-api',
     clientSecret: 'api-secret',
-    timeoutMs: 300,
+    timeoutMs: 1500,
+    audience: false,
     ...extra,
   });
 }
@@ -97,7 +99,15 @@ describe('introspectionVerifier against a local server', () => {
 
   it('maps the answer to an identity', async () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
-    reply({ json: { ...ACTIVE, exp, iss: 'https://id.example.com', email: 'a@b.c', extra: 1 } });
+    const answer = {
+      ...ACTIVE,
+      exp,
+      iss: 'https://id.example.com',
+      email: 'a@b.c',
+      email_verified: true,
+      extra: 1,
+    };
+    reply({ json: answer });
     const verdict = await verifier({ cache: false }).verify('t-map');
     expect(verdict).toEqual({
       kind: 'accept',
@@ -107,7 +117,7 @@ describe('introspectionVerifier against a local server', () => {
         email: 'a@b.c',
         clientId: 'web',
         scopes: ['read', 'write'],
-        claims: { ...ACTIVE, exp, iss: 'https://id.example.com', email: 'a@b.c', extra: 1 },
+        claims: answer,
         issuer: 'https://id.example.com',
         expiresAt: exp,
         serviceAccount: false,
@@ -119,20 +129,20 @@ describe('introspectionVerifier against a local server', () => {
   it.each<[string, Record<string, unknown>, Partial<IntrospectionVerifierOptions>, number]>([
     [
       'usernameField first',
-      { active: true, sub: 'x', username: 'admin', login: 'jdoe' },
+      { active: true, token_type: 'Bearer', sub: 'x', username: 'admin', login: 'jdoe' },
       { usernameField: 'login' },
       1,
     ],
     [
       'username when usernameField is absent',
-      { active: true, sub: 'x', username: 'jdoe' },
+      { active: true, token_type: 'Bearer', sub: 'x', username: 'jdoe' },
       { usernameField: 'login' },
       1,
     ],
-    ['sub when there is no username', { active: true, sub: 'admin' }, {}, 0],
+    ['sub when there is no username', { active: true, token_type: 'Bearer', sub: 'admin' }, {}, 0],
     [
       'client_id as the subject when there is no sub',
-      { active: true, client_id: 'c', username: 'admin' },
+      { active: true, token_type: 'Bearer', client_id: 'c', username: 'admin' },
       {},
       0,
     ],
@@ -188,9 +198,9 @@ describe('introspectionVerifier against a local server', () => {
         'another audience',
         { json: { ...ACTIVE, aud: 'other' } },
         { audience: 'api' },
-        400,
-        MESSAGES.tokenInvalid,
-        'audience_mismatch',
+        401,
+        MESSAGES.expiredOrInvalidClient,
+        'answer_audience_mismatch',
       ],
       [
         'a non-string scope',
@@ -210,7 +220,7 @@ describe('introspectionVerifier against a local server', () => {
       ],
       [
         'no sub and no client_id',
-        { json: { active: true, username: 'admin' } },
+        { json: { active: true, token_type: 'Bearer', username: 'admin' } },
         {},
         400,
         MESSAGES.tokenInvalid,
@@ -289,7 +299,7 @@ describe('introspectionVerifier against a local server', () => {
         'upstream_invalid_response',
       ],
       ['a 10 MB answer', { raw: tenMegabytes }, 'upstream_too_large'],
-      ['an answer after the timeout', { json: ACTIVE, delayMs: 700 }, 'upstream_timeout'],
+      ['an answer after the timeout', { json: ACTIVE, delayMs: 3000 }, 'upstream_timeout'],
       [
         'a 302',
         { status: 302, headers: { location: '/elsewhere' }, json: ACTIVE },

@@ -11,12 +11,12 @@ describe('oauthProviderVerifier options', () => {
     [
       'an unknown preset',
       { provider: 'facebook' },
-      'oauthProviderVerifier: "provider" option must be one of "miniorange", "loginradius", "miqey", "google", "github", "microsoft", "okta", "auth0", "keycloak", "oidc", "custom" (got "facebook")',
+      'oauthProviderVerifier: "provider" option must be one of "miniorange", "loginradius", "miqey", "google", "github", "microsoft", "okta", "auth0", "keycloak", "cognito", "oidc", "custom" (got "facebook")',
     ],
     [
       'a preset name of another type',
       { provider: 42 },
-      'oauthProviderVerifier: "provider" option must be one of "miniorange", "loginradius", "miqey", "google", "github", "microsoft", "okta", "auth0", "keycloak", "oidc", "custom" (got number)',
+      'oauthProviderVerifier: "provider" option must be one of "miniorange", "loginradius", "miqey", "google", "github", "microsoft", "okta", "auth0", "keycloak", "cognito", "oidc", "custom" (got number)',
     ],
     [
       'microsoft without tenant',
@@ -206,9 +206,13 @@ describe('oauthProviderVerifier options', () => {
     expect(
       endpoint({ provider: 'keycloak', baseUrl: 'https://sso.acme.com/auth', realm: 'main' }),
     ).toBe('https://sso.acme.com/auth/realms/main/protocol/openid-connect/certs');
-    expect(endpoint({ provider: 'oidc', issuer: 'https://id.acme.com/tenant-1' })).toBe(
-      'https://id.acme.com/tenant-1',
-    );
+    expect(
+      endpoint({
+        provider: 'oidc',
+        issuer: 'https://id.acme.com/tenant-1',
+        expectedAudience: false,
+      }),
+    ).toBe('https://id.acme.com/tenant-1');
     expect(
       normalizeProviderOptions({ provider: 'microsoft', tenant: 'contoso-id' }).jwt?.issuers,
     ).toEqual([

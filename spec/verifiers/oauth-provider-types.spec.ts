@@ -13,7 +13,11 @@ const accepted: OAuthProviderOptions[] = [
   { provider: 'okta', domain: 'dev-1.okta.com', authorizationServer: 'aus1' },
   { provider: 'auth0', domain: 'acme.auth0.com' },
   { provider: 'keycloak', baseUrl: 'https://sso.acme.com', realm: 'main' },
-  { provider: 'oidc', issuer: 'https://id.acme.com' },
+  { provider: 'oidc', issuer: 'https://id.acme.com', expectedAudience: 'https://api.acme.com' },
+  { provider: 'oidc', issuer: 'https://id.acme.com', expectedAudience: false },
+  { provider: 'cognito', region: 'eu-west-1', userPoolId: 'eu-west-1_Ab', clientId: 'app' },
+  { provider: 'cognito', baseUrl: 'http://127.0.0.1:9', userPoolId: 'p', clientId: false },
+  { provider: 'github', trustEmail: true },
   { provider: 'custom', userinfoEndpoint: 'https://sso.acme.com/me', usernameField: 'login' },
 ];
 
@@ -28,11 +32,23 @@ const refused: OAuthProviderOptions[] = [
   { provider: 'custom', userinfoEndpoint: 'https://sso.acme.com/me' },
   // @ts-expect-error: no such preset
   { provider: 'facebook' },
+  // @ts-expect-error: oidc needs an audience decision
+  { provider: 'oidc', issuer: 'https://id.acme.com' },
+  // @ts-expect-error: cognito needs its app clients
+  { provider: 'cognito', region: 'eu-west-1', userPoolId: 'eu-west-1_Ab' },
+  // @ts-expect-error: cognito access tokens have no aud
+  {
+    provider: 'cognito',
+    region: 'eu-west-1',
+    userPoolId: 'p',
+    clientId: 'a',
+    expectedAudience: 'x',
+  },
 ];
 
 describe('oauthProviderVerifier option types', () => {
   it('compile for every preset', () => {
-    expect(accepted).toHaveLength(11);
-    expect(refused).toHaveLength(5);
+    expect(accepted).toHaveLength(15);
+    expect(refused).toHaveLength(8);
   });
 });

@@ -175,6 +175,7 @@ describe('oauthProviderVerifier: GitHub scopes and Google client checks', () => 
       aud: GOOGLE_CLIENT,
       sub: '1101',
       email: 'admin@gmail.com',
+      email_verified: 'true',
       scope: 'openid email',
       exp: String(now + 3600),
       ...extra,

@@ -5,6 +5,7 @@
  * The document's `issuer` must be the configured one (§4.3), and `userinfo_endpoint` must pass
  * the upstream URL policy.
  */
+import type { Dispatcher } from 'undici';
 import { fetchJsonObject } from '../../http/client.js';
 import type { ReasonCode } from '../../reasons.js';
 import { stringField } from '../../util/json.js';
@@ -19,6 +20,8 @@ export interface DiscoverySettings {
   issuer: URL;
   timeoutMs: number;
   allowInsecureHttp: boolean;
+  /** The undici `Dispatcher` the document is fetched through. */
+  dispatcher?: Dispatcher;
 }
 
 /**
@@ -40,7 +43,11 @@ export function userinfoLocator(
   let inFlight: Promise<Located> | undefined;
 
   const load = async (): Promise<Located> => {
-    const answer = await fetchJsonObject({ url: documentUrl, timeoutMs: settings.timeoutMs });
+    const answer = await fetchJsonObject({
+      url: documentUrl,
+      timeoutMs: settings.timeoutMs,
+      dispatcher: settings.dispatcher,
+    });
     if (answer.kind === 'failure') return answer;
     const documentIssuer = stringField(answer.value, 'issuer');
     const userinfo = stringField(answer.value, 'userinfo_endpoint');

@@ -97,7 +97,7 @@ export function customPreset(
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
       rejectStatuses: [401, 403],
     },
-    profile: { username: [], email: ['email'], subject: ['sub', 'id'] },
+    profile: { username: [], email: ['email'], subject: ['sub', 'id'], emailTrust: 'flag' },
   };
 }
 

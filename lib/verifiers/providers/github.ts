@@ -3,7 +3,9 @@
  * answers the user (`login`, `id`, `email` or null) and lists the granted scopes in the
  * `X-OAuth-Scopes` header; a bad token gets 401 `{"message":"Bad credentials"}`. GitHub requires a
  * `User-Agent`. `/user` does not name the OAuth app a token belongs to, so `clientId` /
- * `expectedAudience` cannot be checked.
+ * `expectedAudience` cannot be checked. `email` is the user's *public* address, chosen by the
+ * user and not necessarily verified (`/user/emails` says which are): it is never trusted unless
+ * `trustEmail: true`. Scopes come only from `X-OAuth-Scopes`, GitHub's statement of the grant.
  */
 import type { ProviderPreset } from './preset.js';
 
@@ -13,6 +15,8 @@ export const GITHUB = {
     // User-Agent is required; X-OAuth-Scopes lists the token's scopes
     'https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api',
     'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps',
+    // "email": the publicly visible address; verification is only listed by /user/emails
+    'https://docs.github.com/en/rest/users/emails#list-email-addresses-for-the-authenticated-user',
   ],
   origin: 'https://api.github.com',
   params: {},
@@ -31,6 +35,7 @@ export const GITHUB = {
     username: ['login'],
     email: ['email'],
     subject: ['id', 'login'],
+    emailTrust: 'flag',
     scopeHeader: 'x-oauth-scopes',
   },
 } as const satisfies ProviderPreset;

@@ -3,7 +3,8 @@
  * `GET https://oauth2.googleapis.com/tokeninfo?access_token=…`, answers with `aud` / `azp` (the
  * OAuth client the token was issued to), `sub`, `email` (with the `email` scope), `scope` and
  * `exp`; an invalid or expired token gets 400 `{"error":"invalid_token"}`. So `clientId` and
- * `expectedAudience` can be checked, and the cache never outlives `exp`.
+ * `expectedAudience` can be checked, and the cache never outlives `exp`. `email` is trusted when
+ * tokeninfo says `email_verified: "true"`. `scope` is tokeninfo's statement of the token's grant.
  */
 import type { ProviderPreset } from './preset.js';
 
@@ -24,9 +25,10 @@ export const GOOGLE = {
     clientFields: ['azp', 'aud'],
   },
   profile: {
-    username: ['email'],
+    username: [],
     email: ['email'],
     subject: ['sub'],
+    emailTrust: 'flag',
     scope: 'scope',
     expiresAt: 'exp',
   },

@@ -2,6 +2,7 @@
  * The preset table: provider name → preset record. Adding a provider is adding a record here.
  */
 import { AUTH0 } from './auth0.js';
+import { COGNITO } from './cognito.js';
 import { GITHUB } from './github.js';
 import { GOOGLE } from './google.js';
 import { KEYCLOAK } from './keycloak.js';
@@ -26,6 +27,7 @@ export const PRESETS = Object.freeze({
   okta: OKTA,
   auth0: AUTH0,
   keycloak: KEYCLOAK,
+  cognito: COGNITO,
   oidc: OIDC,
 } satisfies Record<string, ProviderPreset>);
 

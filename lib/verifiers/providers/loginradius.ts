@@ -3,7 +3,8 @@
  * LoginRadius access token, read back with the Authentication API's "Read Profile by Token",
  * `GET https://api.loginradius.com/identity/v2/auth/account?apikey=<API key>` with
  * `Authorization: Bearer`. Needs the site's public `apiKey` (never the API secret). The profile
- * does not name the OAuth client, so `clientId` / `expectedAudience` cannot be checked.
+ * does not name the OAuth client, so `clientId` / `expectedAudience` cannot be checked. The first
+ * address is trusted when the profile says `EmailVerified: true`.
  */
 import type { ProviderPreset } from './preset.js';
 
@@ -22,8 +23,11 @@ export const LOGINRADIUS = {
     rejectStatuses: [401, 403],
   },
   profile: {
-    username: ['UserName', ['Email', 0, 'Value']],
+    username: ['UserName'],
     email: [['Email', 0, 'Value']],
     subject: ['Uid', 'ID'],
+    emailTrust: 'flag',
+    // the profile's account-level flag (LoginRadius user profile: "EmailVerified")
+    emailVerified: 'EmailVerified',
   },
 } as const satisfies ProviderPreset;

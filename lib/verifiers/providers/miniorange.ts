@@ -2,7 +2,8 @@
  * miniOrange (OAuth 2.0 / OIDC): opaque access tokens checked at the userinfo endpoint
  * `GET https://login.xecurify.com/moas/rest/oauth/getuserinfo` with `Authorization: Bearer`, on
  * the customer's own domain when it has one. The answer does not name the client a token was
- * issued to, so `clientId` / `expectedAudience` cannot be checked.
+ * issued to, so `clientId` / `expectedAudience` cannot be checked. `email` is trusted only when
+ * the answer says `email_verified: true` (or with `trustEmail: true`).
  */
 import type { ProviderPreset } from './preset.js';
 
@@ -21,8 +22,9 @@ export const MINIORANGE = {
     rejectStatuses: [401, 403],
   },
   profile: {
-    username: ['username', 'preferred_username', 'email'],
+    username: ['username', 'preferred_username'],
     email: ['email'],
     subject: ['sub', 'username'],
+    emailTrust: 'flag',
   },
 } as const satisfies ProviderPreset;

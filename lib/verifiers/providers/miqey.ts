@@ -20,5 +20,5 @@ export const MIQEY = {
     token: 'header',
     rejectStatuses: [401, 403],
   },
-  profile: { ...OIDC_PROFILE, username: ['preferred_username', 'email', 'phone_number'] },
+  profile: { ...OIDC_PROFILE, username: ['preferred_username', 'phone_number'] },
 } as const satisfies ProviderPreset;

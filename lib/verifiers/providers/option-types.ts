@@ -2,7 +2,9 @@
  * The option types of oauthProviderVerifier: what a caller passes (per preset, derived from the
  * preset records) and what normalization resolves it to.
  */
+import type { Dispatcher } from 'undici';
 import type { TokenCacheOptions } from '../../cache/token-cache.js';
+import type { EmailTrust } from '../identity-extras.js';
 import type { Claims } from '../../types.js';
 import type { PRESETS, PresetName } from './index.js';
 import type { FieldPath, ProfileEndpoint } from './preset.js';
@@ -25,15 +27,26 @@ export interface ProviderCommonOptions {
   /** Where the e-mail address is read, overriding the preset's mapping. */
   emailField?: ProfileField;
   /**
-   * The audience a token must have been issued for (any of). Only presets whose provider tells
-   * (JWT presets through `aud`, Google through tokeninfo `aud`); others throw a TypeError.
+   * The audience a token must have been issued for (any of); `false`: any audience. Only presets
+   * whose provider tells (JWT presets through `aud`, Google through tokeninfo `aud`); others throw
+   * a TypeError. Required by the `oidc` preset (a value, a list, or `false`); refused by
+   * `cognito`, whose access tokens have no `aud` (use `clientId`).
    */
-  expectedAudience?: string | readonly string[];
+  expectedAudience?: string | readonly string[] | false;
   /**
-   * The OAuth client a token must have been issued to (any of). Only presets whose provider
-   * tells (see the README table); others throw a TypeError.
+   * The OAuth client a token must have been issued to (any of); `false`: any client. Only presets
+   * whose provider tells (see docs/verifiers/providers.md); others throw a TypeError. Required by
+   * the `cognito` preset (its app clients, or `false`).
    */
-  clientId?: string | readonly string[];
+  clientId?: string | readonly string[] | false;
+  /**
+   * Trust an e-mail address the provider gives without saying whether it is verified (no
+   * `email_verified`). `email_verified: false` is never trusted, and presets whose e-mail is
+   * mutable or unverified (Microsoft) never trust it. Default `false`.
+   */
+  trustEmail?: boolean;
+  /** The undici `Dispatcher` every provider call goes through (proxy, custom TLS, `MockAgent`). */
+  dispatcher?: Dispatcher;
   /**
    * How long a provider's "yes" is cached, in seconds (provider answers carry no expiry; never
    * past an `exp` the provider does give). `0`: not cached. Default 60.
@@ -64,11 +77,18 @@ type PresetParams<R> = { [K in Exclude<keyof R, Defaulted<R>>]: string } & {
   [K in Defaulted<R>]?: string;
 };
 type NeedsBaseUrl<P> = P extends { origin: string } ? unknown : { baseUrl: string | URL };
+/** `oidc`: the audience decision is required; `cognito`: no `aud` to check, the client is required. */
+type AudienceRule<P> = P extends { jwt: { audience: 'required' } }
+  ? { expectedAudience: string | readonly string[] | false }
+  : P extends { jwt: { audience: 'none' } }
+    ? { expectedAudience?: never; clientId: string | readonly string[] | false }
+    : unknown;
 
 /** Options of one built-in preset: its own params (e.g. `domain`, `tenant`) plus the common ones. */
 export type PresetProviderOptions = {
   [N in PresetName]: { provider: N } & PresetParams<Param<(typeof PRESETS)[N]>> &
     NeedsBaseUrl<(typeof PRESETS)[N]> &
+    AudienceRule<(typeof PRESETS)[N]> &
     ProviderCommonOptions;
 }[PresetName];
 
@@ -106,6 +126,8 @@ export interface ResolvedProfileEndpoint extends Omit<
 /** The resolved JWT check: where keys and issuers come from. */
 export interface ResolvedJwtCheck {
   readonly issuers: readonly string[] | undefined;
+  readonly typ: string | undefined;
+  readonly claimEquals: Readonly<Record<string, string>>;
   readonly jwksUri: URL | undefined;
   readonly discovery: URL | undefined;
   readonly clientClaims: readonly string[];
@@ -118,8 +140,14 @@ export interface ResolvedProviderOptions {
   readonly endpoint: ResolvedProfileEndpoint | undefined;
   readonly jwt: ResolvedJwtCheck | undefined;
   readonly mapping: ResolvedMapping;
+  /** `undefined`: any audience (not given, or `false`). */
   readonly expectedAudience: readonly string[] | undefined;
+  /** `true` when the options said `expectedAudience: false` on purpose. */
+  readonly anyAudience: boolean;
+  /** `undefined`: any client (not given, or `false`). */
   readonly clientId: readonly string[] | undefined;
+  readonly email: { readonly trust: EmailTrust; readonly trustEmail: boolean };
+  readonly dispatcher: Dispatcher | undefined;
   /** Opaque tokens may go to the profile endpoint (it exists and can make the client checks). */
   readonly opaqueToEndpoint: boolean;
   readonly ttlSeconds: number;

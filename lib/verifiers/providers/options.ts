@@ -4,6 +4,7 @@
  */
 import { normalizeCacheOption } from '../../cache/token-cache.js';
 import type { Claims } from '../../types.js';
+import { checkKnownOptions } from '../../util/known-options.js';
 import { upstreamUrl } from '../../util/url.js';
 import { customPreset, expand, readParams } from './endpoints.js';
 import { PRESETS, type PresetName } from './index.js';
@@ -30,6 +31,49 @@ function fail(message: string): never {
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** Options every provider takes. */
+const COMMON_OPTIONS = Object.freeze([
+  'provider',
+  'name',
+  'baseUrl',
+  'usernameField',
+  'emailField',
+  'expectedAudience',
+  'clientId',
+  'trustEmail',
+  'dispatcher',
+  'ttlSeconds',
+  'cache',
+  'timeoutMs',
+  'allowInsecureHttp',
+  'now',
+  'tokenPattern',
+]);
+/** Options only `provider: 'custom'` takes. */
+const CUSTOM_OPTIONS = Object.freeze(['userinfoEndpoint', 'subjectField', 'method', 'headers']);
+
+/** Names users bring from elsewhere, and what to write here instead. */
+const HINTS: Readonly<Record<string, string>> = Object.freeze({
+  audience: 'write "expectedAudience" (a string, a list, or false)',
+  audiance: 'write "expectedAudience" (a string, a list, or false)',
+  expectedAudiance: 'write "expectedAudience"',
+  jwksUri:
+    'a preset knows its JWK Set; for another issuer use jwtVerifier({ jwksUri, issuer, audience })',
+  jwks: 'a preset knows its JWK Set; for static keys use jwtVerifier({ jwks, issuer, audience })',
+  discovery: 'write provider: "oidc" with "issuer"',
+  issuerBaseURL: 'write provider: "oidc" with "issuer" (or jwtVerifier({ discovery }))',
+  userinfoUrl: 'write provider: "custom" with "userinfoEndpoint"',
+  userInfoEndpoint: 'write "userinfoEndpoint" (provider: "custom" only)',
+  clientSecret:
+    'provider verifiers never authenticate as a client; introspectionVerifier takes "clientSecret"',
+  clientIds: 'write "clientId" (a string or a list)',
+  tenantId: 'write "tenant" (provider: "microsoft")',
+  userPool: 'write "userPoolId" (provider: "cognito")',
+  poolId: 'write "userPoolId" (provider: "cognito")',
+  scopes:
+    "scopes come from the token (or the provider's statement of its grant); check them with requireScopes()",
+});
 
 /** One or more non-empty strings, as a frozen list. */
 function stringList(option: string, value: unknown): readonly string[] | undefined {
@@ -70,6 +114,20 @@ export function normalizeProviderOptions(options: OAuthProviderOptions): Resolve
     fail(
       `"provider" option must be one of ${names.map((n) => `"${n}"`).join(', ')} (got ${typeof provider === 'string' ? `"${provider}"` : typeof provider})`,
     );
+  const preset0 = provider === 'custom' ? undefined : PRESETS[provider as PresetName];
+  const known = [...COMMON_OPTIONS, ...(preset0 ? Object.keys(preset0.params) : CUSTOM_OPTIONS)];
+  const hints: Record<string, string> = { ...HINTS };
+  for (const option of CUSTOM_OPTIONS) {
+    if (preset0) hints[option] = `"${option}" is an option of provider: "custom" only`;
+  }
+  for (const [name, preset] of Object.entries(PRESETS)) {
+    for (const param of Object.keys(preset.params)) {
+      if (!known.includes(param) && !(param in hints)) {
+        hints[param] = `"${param}" is an option of provider: "${name}"`;
+      }
+    }
+  }
+  checkKnownOptions(FACTORY, options, known, hints);
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
   if (typeof allowInsecureHttp !== 'boolean') fail('"allowInsecureHttp" option must be a boolean');
   const now = options.now ?? Date.now;
@@ -109,13 +167,44 @@ export function normalizeProviderOptions(options: OAuthProviderOptions): Resolve
   };
   const jwt: ResolvedJwtCheck | undefined = preset.jwt && {
     issuers: preset.jwt.issuers?.map((issuer) => url(issuer).href),
+    typ: preset.jwt.typ,
+    claimEquals: Object.freeze({ ...preset.jwt.claimEquals }),
     jwksUri: preset.jwt.jwksUri ? url(preset.jwt.jwksUri) : undefined,
     discovery: preset.jwt.discover && preset.discovery ? url(preset.discovery) : undefined,
     clientClaims: preset.jwt.clientClaims,
   };
 
-  const expectedAudience = stringList('expectedAudience', options.expectedAudience);
-  const clientId = stringList('clientId', options.clientId);
+  const audienceRule = preset.jwt?.audience;
+  if (audienceRule === 'required' && options.expectedAudience === undefined)
+    fail(
+      `the "${provider}" preset requires the "expectedAudience" option: this API's identifier (a string or a list) that its access tokens carry in "aud", or expectedAudience: false to accept tokens issued for any API`,
+    );
+  if (audienceRule === 'none') {
+    if (options.expectedAudience !== undefined)
+      fail(
+        `the "${provider}" preset cannot check "expectedAudience": its access tokens carry no "aud"; name the allowed app clients with "clientId"`,
+      );
+    if (options.clientId === undefined)
+      fail(
+        `the "${provider}" preset requires the "clientId" option: the app client id(s) whose access tokens this API accepts, or clientId: false to accept any client of the pool`,
+      );
+  }
+  const expectedAudience =
+    options.expectedAudience === false
+      ? undefined
+      : stringList('expectedAudience', options.expectedAudience);
+  const clientId =
+    options.clientId === false ? undefined : stringList('clientId', options.clientId);
+  const trustEmail = options.trustEmail ?? false;
+  if (typeof trustEmail !== 'boolean') fail('"trustEmail" option must be a boolean');
+  const dispatcher = options.dispatcher;
+  if (
+    dispatcher !== undefined &&
+    (typeof dispatcher !== 'object' ||
+      dispatcher === null ||
+      typeof (dispatcher as { request?: unknown }).request !== 'function')
+  )
+    fail('"dispatcher" option must be an undici Dispatcher (an Agent, ProxyAgent or MockAgent)');
   const endpointChecksAudience = (endpoint?.audienceFields.length ?? 0) > 0;
   const endpointChecksClient = (endpoint?.clientFields.length ?? 0) > 0;
   if (expectedAudience && !jwt && !endpointChecksAudience)
@@ -135,6 +224,7 @@ export function normalizeProviderOptions(options: OAuthProviderOptions): Resolve
     scope: preset.profile.scope as FieldPath | undefined,
     scopeHeader: preset.profile.scopeHeader,
     expiresAt: preset.profile.expiresAt as FieldPath | undefined,
+    emailVerified: (preset.profile.emailVerified as FieldPath | undefined) ?? 'email_verified',
   });
   const name = options.name ?? `oauth-provider:${provider}`;
   if (typeof name !== 'string' || name === '') fail('"name" option must be a non-empty string');
@@ -154,7 +244,10 @@ export function normalizeProviderOptions(options: OAuthProviderOptions): Resolve
     jwt,
     mapping,
     expectedAudience,
+    anyAudience: options.expectedAudience === false,
     clientId,
+    email: Object.freeze({ trust: preset.profile.emailTrust, trustEmail }),
+    dispatcher,
     opaqueToEndpoint:
       endpoint !== undefined &&
       (!expectedAudience || endpointChecksAudience) &&

@@ -5,6 +5,8 @@
  * Adding a provider is writing one such record; `oauthProviderVerifier` has no per-provider code.
  */
 
+import type { EmailTrust } from '../identity-extras.js';
+
 /**
  * Where a value sits in a profile: a top-level key, or a path of keys and array indexes
  * (`['Email', 0, 'Value']`).
@@ -48,6 +50,16 @@ export interface ProfileEndpoint {
 
 /** The provider issues signed JWT access tokens, checked locally against its JWK Set. */
 export interface JwtAccessTokens {
+  /** Required `typ` header (`'at+jwt'`: RFC 9068 access tokens only, never ID or logout tokens). */
+  readonly typ?: string;
+  /** Claims that must have exactly these values (Cognito: `token_use: 'access'`). */
+  readonly claimEquals?: Readonly<Record<string, string>>;
+  /**
+   * `'required'`: `expectedAudience` must be given (a value, a list, or `false`);
+   * `'none'`: the tokens carry no `aud` (Cognito), so `expectedAudience` is refused and
+   * `clientId` (or `clientId: false`) is required instead. Default: optional.
+   */
+  readonly audience?: 'required' | 'none';
   /** Issuer templates (`{origin}/oauth2/{authorizationServer}`); `discover`: from discovery. */
   readonly issuers?: readonly string[];
   /** JWK Set template; unused with `discover`. */
@@ -63,7 +75,18 @@ export interface ProfileMapping {
   readonly username: readonly FieldPath[];
   readonly email: readonly FieldPath[];
   readonly subject: readonly FieldPath[];
-  /** Granted scopes: a space-separated string or an array of strings. */
+  /**
+   * When the e-mail address may be put on the identity (see `EmailTrust`): `'flag'` when the
+   * profile or token says it is verified (or `trustEmail`), `'never'` (Microsoft Entra `email`),
+   * `'always'` (a provider documenting verified-only addresses).
+   */
+  readonly emailTrust: EmailTrust;
+  /** Where the profile says the address is verified. Default `email_verified` (OIDC Core §5.1). */
+  readonly emailVerified?: FieldPath;
+  /**
+   * Granted scopes, a space-separated string or an array of strings — only from an endpoint that
+   * answers about the token itself (Google's tokeninfo), never from a user profile.
+   */
   readonly scope?: FieldPath;
   /** A response header listing granted scopes, comma- or space-separated (GitHub). */
   readonly scopeHeader?: string;

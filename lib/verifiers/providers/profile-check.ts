@@ -29,6 +29,7 @@ function locator(
     issuer: endpoint.discoverFrom as URL,
     timeoutMs: config.timeoutMs,
     allowInsecureHttp: config.allowInsecureHttp,
+    dispatcher: config.dispatcher,
   });
 }
 
@@ -62,6 +63,7 @@ export function profileVerifier(
     clientFields: endpoint.clientFields,
     expectedAudience: config.expectedAudience,
     clientId: config.clientId,
+    email: config.email,
     verifier: config.name,
   };
   // Each entry carries its own deadline on the injected clock, re-checked on every hit.
@@ -82,6 +84,7 @@ export function profileVerifier(
       headers: endpoint.headers,
       rejectStatuses: endpoint.rejectStatuses,
       timeoutMs: config.timeoutMs,
+      dispatcher: config.dispatcher,
     });
     if (answer.kind === 'failure')
       return { kind: 'unavailable', reason: answer.reason, cause: answer.cause };

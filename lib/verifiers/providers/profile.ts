@@ -5,6 +5,7 @@
 import type { ReasonCode } from '../../reasons.js';
 import type { Claims, Identity } from '../../types.js';
 import { isObject } from '../../util/json.js';
+import { verifiedEmail, type EmailTrust } from '../identity-extras.js';
 import type { FieldPath } from './preset.js';
 
 /** Where one Identity part comes from: field paths tried in order, or a function of the profile. */
@@ -18,6 +19,8 @@ export interface ResolvedMapping {
   readonly scope: FieldPath | undefined;
   readonly scopeHeader: string | undefined;
   readonly expiresAt: FieldPath | undefined;
+  /** Where the profile says its e-mail address is verified. */
+  readonly emailVerified: FieldPath;
 }
 
 /** What the profile is checked against. */
@@ -27,6 +30,7 @@ export interface ProfileChecks {
   readonly clientFields: readonly FieldPath[];
   readonly expectedAudience: readonly string[] | undefined;
   readonly clientId: readonly string[] | undefined;
+  readonly email: { readonly trust: EmailTrust; readonly trustEmail: boolean };
   readonly verifier: string;
 }
 
@@ -108,8 +112,9 @@ function clientCheck(profile: Claims, checks: ProfileChecks): ReasonCode | undef
 }
 
 /**
- * Profile → Identity, or the reason it cannot be one. A profile with neither a username nor an
- * e-mail address is `username_missing`; with only an e-mail address, the address is the username.
+ * Profile → Identity, or the reason it cannot be one. The e-mail address is kept only when it is
+ * verified (`checks.email`); a profile with neither a username nor a verified address is
+ * `username_missing`; with only a verified address, the address is the username.
  *
  * @example
  * ```ts
@@ -123,8 +128,16 @@ export function profileIdentity(
 ): Identity | ReasonCode {
   const { mapping } = checks;
   const username = stringPart(pick(profile, mapping.username));
-  const email = stringPart(pick(profile, mapping.email));
-  if (username === null || email === null) return 'claim_invalid';
+  const claimedEmail = stringPart(pick(profile, mapping.email));
+  if (username === null || claimedEmail === null) return 'claim_invalid';
+  const email = verifiedEmail(
+    claimedEmail,
+    { email_verified: readPath(profile, mapping.emailVerified) },
+    checks.email,
+  );
+  // The token's client and audience first: a token for another client is refused as such.
+  const refused = clientCheck(profile, checks);
+  if (refused) return refused;
   if (!username && !email) return 'username_missing';
   const rawSubject = pick(profile, mapping.subject);
   const subject =
@@ -137,8 +150,6 @@ export function profileIdentity(
     mapping.scope !== undefined ? readPath(profile, mapping.scope) : valuesOf(header).join(','),
   );
   if (scopes === null) return 'claim_invalid';
-  const refused = clientCheck(profile, checks);
-  if (refused) return refused;
   const clientId = stringPart(pick(profile, checks.clientFields));
   return {
     subject: subject ?? (username || email) ?? '',

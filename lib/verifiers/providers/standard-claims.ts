@@ -4,10 +4,14 @@
  */
 import type { ProfileMapping } from './preset.js';
 
-/** `preferred_username`, else `username`, else `email`; subject `sub`; scopes from `scope`/`scp`. */
+/**
+ * `preferred_username`, else `username` (else the verified e-mail address); subject `sub`;
+ * `email` trusted when `email_verified` says so. No scopes: a userinfo profile describes the
+ * user, not what a token grants (JWT access tokens carry their own `scope`).
+ */
 export const OIDC_PROFILE = {
-  username: ['preferred_username', 'username', 'email'],
+  username: ['preferred_username', 'username'],
   email: ['email'],
   subject: ['sub'],
-  scope: 'scope',
+  emailTrust: 'flag',
 } as const satisfies ProfileMapping;

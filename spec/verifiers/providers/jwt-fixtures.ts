@@ -17,6 +17,11 @@ export interface JwtFixture {
   /** The claim naming the client, and the audience (for the mismatch cases). */
   clientClaim: string;
   audience?: string;
+  /**
+   * The username is an e-mail-shaped name the tenant assigns (Entra UPN, Okta login), so the
+   * directory matches it against e-mail addresses: memoryDirectory's `matchUsernameAsEmail`.
+   */
+  matchUsernameAsEmail?: boolean;
 }
 
 export const TENANT = 'b9b8e7c6-1111-2222-3333-444455556666';
@@ -48,6 +53,7 @@ export const JWT_FIXTURES: JwtFixture[] = [
     noUsername: { preferred_username: undefined },
     clientClaim: 'azp',
     audience: 'api://bearer-guard',
+    matchUsernameAsEmail: true,
   },
   {
     provider: 'okta',
@@ -71,6 +77,7 @@ export const JWT_FIXTURES: JwtFixture[] = [
     }),
     clientClaim: 'cid',
     audience: 'api://default',
+    matchUsernameAsEmail: true,
   },
   {
     provider: 'auth0',

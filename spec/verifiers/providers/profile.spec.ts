@@ -14,11 +14,13 @@ const checks = (extra: Partial<ProfileChecks> = {}): ProfileChecks => ({
     scope: 'scope',
     scopeHeader: undefined,
     expiresAt: 'exp',
+    emailVerified: 'email_verified',
   },
   audienceFields: ['aud'],
   clientFields: ['azp'],
   expectedAudience: undefined,
   clientId: undefined,
+  email: { trust: 'flag', trustEmail: true },
   verifier: 'oauth-provider:test',
   ...extra,
 });

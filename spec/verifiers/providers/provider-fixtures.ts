@@ -16,7 +16,10 @@ export interface ProfileFixture {
   /** Where the fake provider reads the token. */
   tokenOf(req: RecordedRequest): string | undefined;
   admin: Record<string, unknown>;
+  /** A profile with only jdoe's e-mail address, marked verified where the provider can say so. */
   jdoeByEmail: Record<string, unknown>;
+  /** The provider cannot say the address is verified: it is trusted only with `trustEmail`. */
+  emailNeedsTrust?: true;
   noUsername: Record<string, unknown>;
   /** The provider's answer to a revoked or unknown token. */
   refusal: Reply;
@@ -37,7 +40,7 @@ export const PROFILE_FIXTURES: ProfileFixture[] = [
     path: '/moas/rest/oauth/getuserinfo',
     tokenOf: bearer,
     admin: { username: 'admin', email: 'admin@gmail.com', firstname: 'Ad', lastname: 'Min' },
-    jdoeByEmail: { email: 'john.doe@example.com', firstname: 'John' },
+    jdoeByEmail: { email: 'john.doe@example.com', email_verified: true, firstname: 'John' },
     noUsername: { firstname: 'No', lastname: 'Body' },
     refusal: {
       status: 401,
@@ -56,7 +59,11 @@ export const PROFILE_FIXTURES: ProfileFixture[] = [
       Email: [{ Type: 'Primary', Value: 'admin@gmail.com' }],
       FirstName: 'Admin',
     },
-    jdoeByEmail: { Uid: 'c4d5', Email: [{ Type: 'Primary', Value: 'john.doe@example.com' }] },
+    jdoeByEmail: {
+      Uid: 'c4d5',
+      Email: [{ Type: 'Primary', Value: 'john.doe@example.com' }],
+      EmailVerified: true,
+    },
     noUsername: { Uid: 'e6f7', Email: [], FirstName: 'Nobody' },
     refusal: {
       status: 403,
@@ -76,7 +83,7 @@ export const PROFILE_FIXTURES: ProfileFixture[] = [
     path: '/oauth/userinfo',
     tokenOf: bearer,
     admin: { sub: 'mq-1', preferred_username: 'admin', email: 'admin@gmail.com' },
-    jdoeByEmail: { sub: 'mq-2', email: 'john.doe@example.com' },
+    jdoeByEmail: { sub: 'mq-2', email: 'john.doe@example.com', email_verified: true },
     noUsername: { sub: 'mq-3' },
     refusal: {
       status: 401,
@@ -107,6 +114,7 @@ export const PROFILE_FIXTURES: ProfileFixture[] = [
       scope: 'openid https://www.googleapis.com/auth/userinfo.email',
       exp: inAnHour,
       email: 'john.doe@example.com',
+      email_verified: 'true',
     },
     // Without the email scope tokeninfo has no e-mail address: nothing to find the user by.
     noUsername: {
@@ -132,7 +140,9 @@ export const PROFILE_FIXTURES: ProfileFixture[] = [
       name: 'Admin',
       email: null,
     },
+    // GitHub's /user "email" is the public address, not known to be verified.
     jdoeByEmail: { login: 'johnd-gh', id: 2, email: 'john.doe@example.com' },
+    emailNeedsTrust: true,
     noUsername: { id: 3, type: 'User', email: null },
     refusal: {
       status: 401,
@@ -161,7 +171,7 @@ export const PROFILE_FIXTURES: ProfileFixture[] = [
     path: '/api/v1/me',
     tokenOf: bearer,
     admin: { uid: 7, handle: 'admin', mail: 'admin@gmail.com' },
-    jdoeByEmail: { uid: 8, mail: 'john.doe@example.com' },
+    jdoeByEmail: { uid: 8, mail: 'john.doe@example.com', email_verified: true },
     noUsername: { uid: 9 },
     refusal: { status: 403, json: { error: 'forbidden' } },
     expectRequest: (req) =>
