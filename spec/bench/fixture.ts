@@ -60,6 +60,7 @@ export function introspectionAnswer(body: string): Reply {
     json: {
       active: true,
       sub: 'user-1',
+      aud: AUDIENCE,
       username: 'admin',
       scope: 'read write',
       client_id: 'web-app',

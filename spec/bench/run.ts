@@ -69,10 +69,10 @@ async function probe(): Promise<(need: string) => Promise<string | undefined>> {
       case 'export':
         return typeof lib[name] === 'function' ? undefined : `the package does not export ${name}`;
       case 'option': {
-        const extra = name === 'dpop' ? { dpop: {} } : { mtls: { certificate: 'socket' } };
-        const ok = accepts(() =>
-          bearerAuth({ verifiers: [jwt({})], directory: memoryDirectory([]), ...extra }),
-        );
+        const extra: Record<string, unknown> =
+          name === 'dpop' ? { dpop: {} } : { mtls: { certificate: 'socket' } };
+        const options = { verifiers: [jwt({})], directory: memoryDirectory([]), ...extra };
+        const ok = accepts(() => bearerAuth(options as Parameters<typeof bearerAuth>[0]));
         return ok ? undefined : `bearerAuth has no "${name}" option yet`;
       }
       case 'jwt':

@@ -50,6 +50,7 @@ const introspection = () =>
     endpoint: `${upstream}/introspect`,
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
+    audience: AUDIENCE,
   }) as Verifier;
 
 function fullChain(): Verifier[] {
