@@ -177,7 +177,7 @@ async function main(): Promise<void> {
       (settings.scale ? 90 : 0)) /
     60;
   console.log(
-    `${groups.length} groups, ${serversPerPass} servers per pass, ${settings.passes} passes of ${passSec} s of load per group: about ${Math.ceil(estimateMin)} minutes on a quiet machine`,
+    `${groups.length} groups, ${serversPerPass} servers per pass, ${settings.passes} passes of ${passSec} s of load per group: about ${Math.ceil(estimateMin)} min on a quiet machine (plus minting the tokens)`,
   );
 
   const live = new Set<Child>();
