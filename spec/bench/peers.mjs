@@ -3,7 +3,9 @@
  * The peer libraries, one per process, in plain JavaScript: express-oauth2-jwt-bearer declares a
  * global `req.auth` type of its own, so these servers stay out of the TypeScript program.
  * Same route, same token, same key as bearer-guard's servers; each answers the caller's
- * directory entry, found by `preferred_username`.
+ * directory entry, found by `preferred_username`. Only the passport strategies get
+ * `passport.initialize()` in front: no peer carries another's middleware. Asked over IPC, a
+ * server answers its CPU time and the requests it has been handed (see server.ts).
  *
  *   node --import tsx spec/bench/peers.mjs <peer>   (BENCH_FIXTURE, BENCH_UPSTREAM set)
  */
@@ -72,7 +74,7 @@ const peer = PEERS[process.argv[2]];
 if (!peer) throw new Error(`unknown peer "${process.argv[2]}"`);
 const { middleware, payload, user } = peer();
 const app = express();
-app.use(passport.initialize());
+if (user) app.use(passport.initialize());
 app.use('/rest/api', middleware);
 app.get('/rest/api/2/myself', (req, res) => {
   res.json(user ? req.user : userFor(payload(req)));
@@ -85,7 +87,13 @@ app.use((err, _req, res, _next) => {
 const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ port: server.address().port });
 });
-// The parent reads the server's CPU time around each run: µs of CPU per request.
-process.on('message', () => process.send?.(process.cpuUsage()));
+let handled = 0;
+server.on('request', () => {
+  handled++;
+});
+process.on('message', () => {
+  const cpu = process.cpuUsage();
+  process.send?.({ cpuUs: cpu.user + cpu.system, requests: handled });
+});
 process.on('SIGTERM', () => process.exit(0));
 process.on('disconnect', () => process.exit(0));

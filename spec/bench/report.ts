@@ -1,40 +1,32 @@
 /**
- * The results as Markdown: the machine, the versions, one table of every variant against bare
- * Express, the peers beside bearer-guard with the same key source, the targets of issue #7 and
- * the scale-and-bounds figures.
+ * The results as Markdown: the machine and its load, the settings, one table per group of
+ * servers measured side by side (each row's CPU per request against bare Express's in the same
+ * windows, its added µs, its ratio to the best peer of the group), the targets, and the
+ * scale-and-bounds figures.
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { PINNED } from './child.js';
 import type { BenchSettings } from './settings.js';
-import type { Variant } from './variants.js';
+import type { Group, Row } from './variants.js';
 
-/** One autocannon run, as the load driver reports it. */
-export interface Measurement {
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  ok: number;
-  non2xx: number;
-  errors: number;
-  /** Server CPU time (user + system) per request, in µs. */
+/** One row of a group, over every window of every pass. */
+export interface RowResult {
+  row: Row;
+  /** Median server CPU µs (user + system) per request. */
   cpuPerRequest: number;
-}
-
-/** Medians of one variant over the rounds. */
-export interface VariantResult {
-  variant: Variant;
-  rps: number;
-  p50: number;
-  p99: number;
-  /** Median of the per-round ratios to bare Express. */
+  /** Median over the windows of (row's CPU per request − bare's in the same window), µs. */
+  addedUs: number;
+  /** Median over the windows of bare's CPU per request ÷ the row's. */
   ratio: number;
-  ratios: number[];
-  /** Median server CPU µs per request. */
-  cpuPerRequest: number;
-  /** Median of bare's CPU per request ÷ the variant's: the throughput ratio on a quiet core. */
-  cpuRatio: number;
+  /** The same median, pass by pass. */
+  passRatios: number[];
+  /** Windows the medians are over. */
+  windows: number;
+  /** Median req/s while the whole group ran side by side on one core. */
+  sideBySideRps: number;
+  /** req/s of the server alone on its core (secondary, sequential). */
+  aloneRps: number | undefined;
 }
 
 /** A line of the scale-and-bounds section. */
@@ -78,6 +70,7 @@ const PACKAGES = [
   'passport',
   'passport-http-bearer',
   'passport-jwt',
+  'redis',
 ];
 
 function versionOf(name: string): string {
@@ -90,14 +83,13 @@ function versionOf(name: string): string {
 }
 
 const fixed = (value: number, digits = 0) => value.toFixed(digits);
-const times = (value: number) => `${value.toFixed(2)}×`;
 
 export interface ResultsInput {
   settings: BenchSettings;
   machine: MachineInfo;
   machineAfter: MachineInfo;
   elapsedSec: number;
-  results: VariantResult[];
+  groups: Array<{ group: Group; rows: RowResult[] }>;
   notes: string[];
   upstreamCalls: Record<string, unknown>;
   /** CPU µs per request of bearerAuth alone on a JWT cache hit (micro.ts). */
@@ -105,37 +97,67 @@ export interface ResultsInput {
   scale: { figures: ScaleFigure[]; notes: string[] } | undefined;
 }
 
-function targets(byId: Map<string, VariantResult>, cpu: boolean): string[] {
+/** The peer of a group with the highest ratio to bare. */
+export function bestPeer(rows: readonly RowResult[]): RowResult | undefined {
+  return rows
+    .filter((r) => r.row.peer && Number.isFinite(r.ratio))
+    .reduce<RowResult | undefined>(
+      (best, r) => (!best || r.ratio > best.ratio ? r : best),
+      undefined,
+    );
+}
+
+function targets(groups: ResultsInput['groups']): string[] {
   const lines: string[] = [];
-  const ratio = (id: string) => (cpu ? byId.get(id)?.cpuRatio : byId.get(id)?.ratio);
-  const check = (label: string, value: number | undefined, target: number, unit = '× bare') => {
-    if (value === undefined) return;
+  const find = (id: string) => {
+    for (const { rows } of groups) {
+      const hit = rows.find((r) => r.row.id === id);
+      if (hit) return { hit, rows };
+    }
+    return undefined;
+  };
+  const check = (label: string, value: number | undefined, target: number, unit: string) => {
+    if (value === undefined || !Number.isFinite(value)) return;
     lines.push(
-      `| ${label}${cpu ? ' (CPU)' : ''} | ${value.toFixed(2)}${unit} | ≥ ${target}${unit} | ${value >= target ? 'met' : '**not met**'} |`,
+      `| ${label} | ${value.toFixed(2)}${unit} | ≥ ${target}${unit} | ${value >= target ? 'met' : '**not met**'} |`,
     );
   };
-  check('JWT RS256, token reused', ratio('rs256-key'), 0.95);
-  const auth0 = ratio('express-oauth2-jwt-bearer');
-  const ours = ratio('rs256-key');
-  if (auth0 && ours) check('RS256 reused vs express-oauth2-jwt-bearer', ours / auth0, 1.6, '×');
-  const fresh = ratio('rs256-fresh');
-  if (auth0 && fresh)
-    check('first sight of a JWT vs express-oauth2-jwt-bearer', fresh / auth0, 1, '×');
-  check('first sight of a JWT (aim)', fresh, 0.65);
-  check('cached introspection', ratio('introspection'), 0.95);
+  const vsPeer = (id: string, peer: string) => {
+    const found = find(id);
+    const other = found?.rows.find((r) => r.row.arg === peer && r.row.peer);
+    return found && other ? found.hit.ratio / other.ratio : undefined;
+  };
+  check('reused JWT, root mount', find('jwt-root')?.hit.ratio, 0.88, '× bare');
+  check(
+    'reused JWT, root mount, vs express-oauth2-jwt-bearer',
+    vsPeer('jwt-root', 'express-oauth2-jwt-bearer'),
+    1.6,
+    '×',
+  );
+  check(
+    'first sight vs express-oauth2-jwt-bearer',
+    vsPeer('first-sight', 'express-oauth2-jwt-bearer'),
+    1.1,
+    '×',
+  );
+  check('first sight', find('first-sight')?.hit.ratio, 0.58, '× bare');
+  check('cached introspection', find('introspection')?.hit.ratio, 0.88, '× bare');
+  check('DPoP request', find('dpop')?.hit.ratio, 0.5, '× bare');
   return lines;
 }
 
+const cell = (value: number | undefined, digits: number, suffix = '') =>
+  value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(digits)}${suffix}`;
+
 export function renderResults(input: ResultsInput): string {
-  const { settings, machine, results } = input;
-  const byId = new Map(results.map((r) => [r.variant.id, r]));
+  const { settings, machine } = input;
   const out: string[] = [];
   out.push('# bearer-guard benchmark results', '');
   out.push(
     `Run of \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fixed(input.elapsedSec)} s.`,
   );
   if (settings.note) out.push('', `**${settings.note}**`);
-  out.push('', '## Machine', '');
+  out.push('', '## Machine and settings', '');
   out.push(`- CPU: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB`);
   out.push(`- Node ${machine.node}`);
   out.push(
@@ -143,65 +165,54 @@ export function renderResults(input: ResultsInput): string {
   );
   out.push(
     PINNED
-      ? '- Servers pinned to core 0, autocannon and the upstreams to core 1 (`taskset`)'
-      : '- `taskset` not found: processes were not pinned',
+      ? '- Every server of a group pinned to core 0, at the same time; one autocannon process per server and the upstreams pinned to core 1 (`taskset`)'
+      : '- `taskset` not found: processes were **not** pinned, the figures are not comparable',
   );
   out.push(
-    `- autocannon: ${settings.connections} connections, ${settings.durationSec} s per run, ${settings.rounds} rounds, ${settings.warmupSec} s warm-up per server`,
+    `- autocannon: ${settings.connections} connections per server; ${settings.warmupSec} s warm-up, then ${settings.windows} windows of ${settings.windowSec} s; ${settings.passes} passes with fresh processes; ${settings.sequentialSec > 0 ? `${settings.sequentialSec} s per server alone after the last pass` : 'no runs alone'}; ${settings.freshTokens} distinct tokens for first sight`,
   );
   out.push('', `Versions: ${PACKAGES.map((p) => `${p} ${versionOf(p)}`).join(', ')}.`);
 
-  out.push('', '## Throughput and latency', '');
+  out.push('', '## How to read', '');
   out.push(
-    'Every round runs bare Express next to each variant (before it in odd rounds, after it in even ones); "× bare" is the median over the rounds of the variant\'s req/s divided by that bare run\'s. req/s and latencies are medians too. "CPU µs/req" is the server process\'s CPU time (user + system) per request, and "× bare (CPU)" bare\'s CPU per request divided by the variant\'s: the ratio a quiet, saturated core would show, less disturbed by other work on the machine than req/s.',
-    '',
+    'Each group\'s servers ran at the same time on one core, each loaded by its own autocannon from the other core. Every window, each server reported its own CPU time (user + system) and the requests it was handed: "CPU µs/req". "× bare" is the median over the windows of bare Express\'s CPU per request in that window divided by the row\'s: the share of bare Express\'s throughput the row keeps on a saturated core (1.00 = as fast as bare, 0.50 = half). "+µs" is the median of the row\'s CPU per request minus bare\'s. "÷ best peer" is the row\'s ratio divided by the best peer\'s of the group (> 1: faster than every peer). The control is a second bare Express: it must read 1.00×. "req/s side by side" is what the server got while sharing the core; "req/s alone" the secondary, sequential figure (one server at a time) — it moves with the machine\'s load and is not a comparison.',
   );
-  out.push(
-    '| variant | req/s | p50 ms | p99 ms | × bare | per round | CPU µs/req | × bare (CPU) |',
-  );
-  out.push('| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
-  for (const r of results) {
-    const bare = r.variant.id === 'bare';
-    out.push(
-      `| ${r.variant.label} | ${fixed(r.rps)} | ${fixed(r.p50, 1)} | ${fixed(r.p99, 1)} | ${bare ? '1.00×' : times(r.ratio)} | ${bare ? '' : r.ratios.map((x) => x.toFixed(2)).join(' ')} | ${fixed(r.cpuPerRequest, 1)} | ${bare ? '1.00×' : times(r.cpuRatio)} |`,
-    );
-  }
 
-  const peers = results.filter((r) => r.variant.ours);
-  if (peers.length > 0) {
-    out.push('', '## Peers beside bearer-guard', '');
+  for (const { group, rows } of input.groups) {
+    const best = bestPeer(rows);
+    out.push('', `## ${group.title}`, '');
+    if (best) out.push(`Best peer: ${best.row.label}, ${cell(best.ratio, 2, '×')} bare.`, '');
     out.push(
-      'Same token, same route, same key; bearer-guard with the same key source as the peer.',
-      '',
+      '| row | CPU µs/req | +µs over bare | × bare (CPU) | per pass | ÷ best peer | req/s side by side | req/s alone |',
     );
-    out.push(
-      '| peer | peer × bare | bearer-guard × bare | bearer-guard ÷ peer | peer × bare (CPU) | bearer-guard × bare (CPU) |',
-    );
-    out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
-    for (const peer of peers) {
-      const ours = byId.get(peer.variant.ours as string);
+    out.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
+    for (const r of rows) {
+      const isBare = r.row === group.bare;
       out.push(
-        `| ${peer.variant.label} | ${times(peer.ratio)} | ${ours ? `${times(ours.ratio)} (${ours.variant.label})` : '–'} | ${ours ? times(ours.ratio / peer.ratio) : '–'} | ${times(peer.cpuRatio)} | ${ours ? times(ours.cpuRatio) : '–'} |`,
+        `| ${isBare ? `**${r.row.label}**` : r.row.label} | ${cell(r.cpuPerRequest, 1)} | ${isBare ? '' : cell(r.addedUs, 1)} | ${isBare ? '1.00×' : cell(r.ratio, 2, '×')} | ${isBare ? '' : r.passRatios.map((x) => cell(x, 2)).join(' ')} | ${!isBare && best && !r.row.control ? cell(r.ratio / best.ratio, 2, '×') : ''} | ${cell(r.sideBySideRps, 0)} | ${cell(r.aloneRps, 0)} |`,
       );
     }
+    const windows = rows[0]?.windows ?? 0;
+    out.push('', `Medians over ${windows} windows.`);
   }
 
-  const targetLines = [...targets(byId, false), ...targets(byId, true)];
+  const targetLines = targets(input.groups);
   if (targetLines.length > 0) {
     out.push(
       '',
-      '## Targets (issue #7)',
+      '## Targets',
       '',
       '| target | measured | wanted | |',
       '| --- | ---: | ---: | --- |',
     );
     out.push(...targetLines);
+    out.push(
+      '',
+      'The shared-cache target (an L2 hit adds ≤ 150 µs of latency on loopback) is a latency, which side-by-side runs do not measure; the L2 row gives its CPU cost.',
+    );
   }
 
-  out.push(
-    '',
-    `Upstream calls during the throughput runs: ${JSON.stringify(input.upstreamCalls)}.`,
-  );
+  out.push('', `Upstream calls during the runs: ${JSON.stringify(input.upstreamCalls)}.`);
   out.push(
     '',
     `bearerAuth alone, without HTTP (\`spec/bench/micro.ts\`): ${input.middlewareUs.toFixed(2)} µs of CPU per request on a JWT cache hit (RS256 token reused, memory directory).`,

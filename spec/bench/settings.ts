@@ -1,20 +1,24 @@
 /**
  * Benchmark settings, from the environment so that a quick development run needs no edit:
  *
- *   BENCH_DURATION=1 BENCH_ROUNDS=1 BENCH_ONLY=rs256-key,passport-jwt npm run bench
+ *   BENCH_WINDOWS=2 BENCH_WINDOW_SEC=1 BENCH_PASSES=1 BENCH_ONLY=reused BENCH_OUT=- npm run bench
  */
 export interface BenchSettings {
-  /** Seconds of load per measurement (BENCH_DURATION, default 2). */
-  durationSec: number;
-  /** Rounds of bare/variant pairs; medians are taken over them (BENCH_ROUNDS, default 5). */
-  rounds: number;
-  /** Seconds of load per server before the first round (BENCH_WARMUP, default 2). */
+  /** Measurement windows per pass; ratios are medians over them (BENCH_WINDOWS, default 8). */
+  windows: number;
+  /** Seconds per window (BENCH_WINDOW_SEC, default 3). */
+  windowSec: number;
+  /** Seconds of load before the first window of a pass (BENCH_WARMUP, default 3). */
   warmupSec: number;
-  /** autocannon connections (BENCH_CONNECTIONS, default 50). */
+  /** Passes per group, each with fresh processes (BENCH_PASSES, default 2). */
+  passes: number;
+  /** autocannon connections per server (BENCH_CONNECTIONS, default 50). */
   connections: number;
-  /** Distinct tokens for the fresh-token variant, more than the cache holds (BENCH_FRESH_TOKENS, default 12 000). */
+  /** Seconds of each server alone after the last pass, for the req/s column; 0: none (BENCH_SEQ_SEC, default 3). */
+  sequentialSec: number;
+  /** Distinct tokens for the first-sight rows, more than the cache holds (BENCH_FRESH_TOKENS, default 12 000). */
   freshTokens: number;
-  /** Variant ids to run (BENCH_ONLY, comma-separated; default all). */
+  /** Group or row ids to run (BENCH_ONLY, comma-separated; default all). */
   only: readonly string[] | undefined;
   /** Run the scale-and-bounds checks (BENCH_SCALE, default 1). */
   scale: boolean;
@@ -24,11 +28,12 @@ export interface BenchSettings {
   note: string | undefined;
 }
 
-function numberFrom(name: string, fallback: number): number {
+function numberFrom(name: string, fallback: number, zeroAllowed = false): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed))
+    throw new Error(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number`);
   return value;
 }
 
@@ -37,10 +42,12 @@ export function readSettings(defaultOut: string): BenchSettings {
     .map((s) => s.trim())
     .filter(Boolean);
   return {
-    durationSec: numberFrom('BENCH_DURATION', 2),
-    rounds: Math.round(numberFrom('BENCH_ROUNDS', 5)),
-    warmupSec: numberFrom('BENCH_WARMUP', 2),
+    windows: Math.round(numberFrom('BENCH_WINDOWS', 8)),
+    windowSec: numberFrom('BENCH_WINDOW_SEC', 3),
+    warmupSec: numberFrom('BENCH_WARMUP', 3),
+    passes: Math.round(numberFrom('BENCH_PASSES', 2)),
     connections: Math.round(numberFrom('BENCH_CONNECTIONS', 50)),
+    sequentialSec: numberFrom('BENCH_SEQ_SEC', 3, true),
     freshTokens: Math.round(numberFrom('BENCH_FRESH_TOKENS', 12_000)),
     only: only && only.length > 0 ? only : undefined,
     scale: process.env.BENCH_SCALE !== '0',
