@@ -267,7 +267,7 @@ export function normalizeCacheOption(
     throw new TypeError(`${factory}: "cache" option must be an object or false`);
   }
   if (value !== undefined) {
-    checkKnownOptions(`${factory}: "cache" option:`, value, [
+    checkKnownOptions(`${factory}: "cache"`, value, [
       'max',
       'ttlSeconds',
       'negativeTtlSeconds',
