@@ -11,17 +11,17 @@ import { createTestIssuer } from '../../lib/testing/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The fenced blocks of `lang` in the README section headed `heading`. */
-async function blocks(heading: string, lang: string): Promise<string[]> {
-  const readme = await readFile(join(root, 'README.md'), 'utf8');
-  const start = readme.indexOf(`\n## ${heading}\n`);
+/** The fenced blocks of `lang` in the section headed `heading` of the guide `doc`. */
+async function blocks(doc: string, heading: string, lang: string): Promise<string[]> {
+  const readme = await readFile(join(root, doc), 'utf8');
+  const start = heading === '' ? 0 : readme.indexOf(`\n## ${heading}\n`);
   const end = readme.indexOf('\n## ', start + 1);
   const section = readme.slice(start, end === -1 ? undefined : end);
   const fence = new RegExp(`^ *\`\`\`${lang}\\n([\\s\\S]*?)^ *\`\`\`$`, 'gm');
   return [...section.matchAll(fence)].map((m) => m[1] as string);
 }
 
-describe('README', () => {
+describe('the testing kit and explainer guides', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bearer-guard-readme-'));
@@ -30,7 +30,7 @@ describe('README', () => {
 
   it('shows the testing kit example suite exactly as it runs here', async () => {
     const example = await readFile(join(root, 'spec/testing/example.spec.ts'), 'utf8');
-    const shown = (await blocks('Testing kit', 'ts')).find((b) =>
+    const shown = (await blocks('docs/testing-kit.md', '', 'ts')).find((b) =>
       b.includes("from '@jest/globals'"),
     );
     expect(shown).toBe(
@@ -52,12 +52,12 @@ describe('README', () => {
     const report = await explainChain(config, await partners.expiredToken(), {
       signal: new AbortController().signal,
     });
-    const [shown] = await blocks('Token explainer', 'text');
+    const [shown] = await blocks('docs/explainer.md', 'A report', 'text');
     expect(shown).toBe(`${formatReport(report, ['workforce', 'partners']).join('\n')}\n`);
   });
 
   it('shows a JSON configuration the explainer loads', async () => {
-    const [json] = await blocks('Token explainer', 'json');
+    const [json] = await blocks('docs/explainer.md', 'The configuration file', 'json');
     const path = join(dir, 'auth.json');
     await writeFile(path, (json as string).replace(/^ {2}/gm, ''));
     const config = await loadConfig(path, api as unknown as Record<string, unknown>);
