@@ -309,7 +309,8 @@ export function bearerAuth(options: BearerAuthOptions): BearerAuthMiddleware {
 
     // The request's own copy, at every depth: verifiers cache identities per token.
     const identity = copyIdentity(result.identity, result.verifier);
-    const found = await resolveUser(config.findUser, identity, req, config.directoryTimeoutMs);
+    let found = resolveUser(config.findUser, identity, req, config.directoryTimeoutMs);
+    if (found instanceof Promise) found = await found;
     if (found.kind === 'error') {
       const err = new BearerAuthError('directory_error', {
         cause: found.cause,

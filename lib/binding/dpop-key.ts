@@ -5,6 +5,7 @@
  * imported; a private or symmetric key never is.
  */
 import { LRUCache } from 'lru-cache';
+import { KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 
 /** JWK members that only a private or symmetric key has (RFC 7518 §6). */
@@ -22,6 +23,8 @@ type ImportedKey = Exclude<Awaited<ReturnType<typeof importJWK>>, Uint8Array>;
 /** An imported proof key. */
 export interface ProofKey {
   key: ImportedKey;
+  /** The same key for `node:crypto`, which verifies synchronously on the request path. */
+  keyObject: KeyObject;
   /** Its RFC 7638 SHA-256 thumbprint, computed on first use. */
   thumbprint(): Promise<string>;
 }
@@ -67,9 +70,16 @@ export async function proofKeyOf(jwk: unknown, alg: string): Promise<ProofKey | 
     return 'jwk cannot be imported for its alg';
   }
   if (key instanceof Uint8Array || key.type !== 'public') return 'jwk is not a public key';
+  let keyObject: KeyObject;
+  try {
+    keyObject = KeyObject.from(key);
+  } catch {
+    return 'jwk cannot be imported for its alg';
+  }
   let thumbprint: Promise<string> | undefined;
   const entry: ProofKey = {
     key,
+    keyObject,
     thumbprint: () => (thumbprint ??= calculateJwkThumbprint(members as JWK, 'sha256')),
   };
   cache.set(id, entry);

@@ -3,7 +3,8 @@
  * every JOSE operation, run before the verifier chain so a bad proof never costs an upstream
  * call. It neither sees nor touches the replay store: a valid proof is claimed later, last.
  */
-import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { splitCompact, verifySignature as verifyJws } from '../verifiers/jws-signature.js';
 import { safeEqual, sha256 } from '../util/hash.js';
 import type { ReasonCode } from '../reasons.js';
 import type { NonceIssuer } from './dpop-nonce.js';
@@ -71,17 +72,21 @@ async function verifySignature(
   if (typeof header.alg !== 'string' || !settings.algorithms.includes(header.alg)) {
     return 'alg is not allowed';
   }
+  // RFC 7515 §4.1.11: no extension is understood here (`b64: false` included).
+  if (header.crit !== undefined || header.b64 !== undefined) return 'crit or b64 is not supported';
   const key = await proofKeyOf(header.jwk, header.alg);
   if (typeof key === 'string') return key;
+  // The signature first, synchronously with node:crypto: a forged proof costs one verify and
+  // never a JSON parse of its payload.
+  const parts = splitCompact(proof);
+  if (!parts || !verifyJws(header.alg, key.keyObject, parts)) return 'signature invalid';
+  let payload: JWTPayload;
   try {
-    const { payload } = await jwtVerify(proof, key.key, {
-      typ: 'dpop+jwt',
-      algorithms: [header.alg],
-    });
-    return { payload, key };
-  } catch (err) {
-    return `signature or structure invalid (${(err as { code?: string }).code ?? 'error'})`;
+    payload = decodeJwt(proof);
+  } catch {
+    return 'payload is not a JSON object';
   }
+  return { payload, key };
 }
 
 /**

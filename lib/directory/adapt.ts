@@ -16,11 +16,17 @@ export type DirectoryInput<U extends DirectoryUser = DirectoryUser> =
   UserDirectory<U> | DirectoryLookup<U>;
 
 /** The normalized lookup. Throws (or rejects) when the directory could not answer. */
-export type FindUser = (
+export type FindUser = ((
   identity: Identity,
   req: Request,
   ctx: DirectoryContext,
-) => Promise<DirectoryUser | null>;
+) => Promise<DirectoryUser | null>) & {
+  /** Present for directories that answer without I/O (memoryDirectory): the same, at once. */
+  now?: (identity: Identity) => DirectoryUser | null;
+};
+
+/** A directory's synchronous lookup, for directories that never wait (memoryDirectory). */
+export const FIND_NOW: unique symbol = Symbol('bearer-guard.findNow');
 
 /** `true` when `value` is usable as a directory. */
 export function isDirectoryInput(value: unknown): value is DirectoryInput {
@@ -56,5 +62,13 @@ export function adaptDirectory(directory: DirectoryInput): FindUser {
     typeof directory === 'function'
       ? directory
       : (identity, req, ctx) => directory.find(identity, req, ctx);
-  return async (identity, req, ctx) => checkDirectoryAnswer(await find(identity, req, ctx));
+  const findUser: FindUser = async (identity, req, ctx) =>
+    checkDirectoryAnswer(await find(identity, req, ctx));
+  const now =
+    typeof directory === 'object' ? (directory as { [FIND_NOW]?: unknown })[FIND_NOW] : undefined;
+  if (typeof now === 'function') {
+    const lookup = now as (identity: Identity) => unknown;
+    findUser.now = (identity) => checkDirectoryAnswer(lookup(identity));
+  }
+  return findUser;
 }

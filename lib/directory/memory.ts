@@ -6,6 +6,7 @@
 import type { DirectoryUser, Identity, UserDirectory } from '../types.js';
 import { copyData } from '../util/copy.js';
 import { checkKnownOptions } from '../util/known-options.js';
+import { FIND_NOW } from './adapt.js';
 import { foldName } from './fold.js';
 
 /** Which fields of an entry hold the username and the e-mail address, and how they match. */
@@ -111,10 +112,13 @@ export function memoryDirectory<U extends DirectoryUser>(
   // `find(identity, req, ctx)`: the request and the context (its AbortSignal) are not needed
   // for an in-memory lookup, which settles at once. Each request gets its own copy of the entry:
   // a handler changing `req.auth.user` (at any depth) never reaches another request.
-  return {
-    find: async (identity) => {
-      const entry = lookup(identity);
-      return entry === null ? null : copyData(entry);
-    },
+  const findNow = (identity: Identity): U | null => {
+    const entry = lookup(identity);
+    return entry === null ? null : copyData(entry);
   };
+  // The middleware calls the synchronous form directly: no promise, no timer.
+  return Object.assign(
+    { find: async (identity: Identity) => findNow(identity) },
+    { [FIND_NOW]: findNow },
+  );
 }

@@ -11,8 +11,11 @@ import type { FindUser } from './adapt.js';
 export type Resolution =
   { kind: 'user'; user: DirectoryUser } | { kind: 'none' } | { kind: 'error'; cause: unknown };
 
+const NONE: Resolution = Object.freeze({ kind: 'none' });
+
 /**
- * Looks the identity up.
+ * Looks the identity up: at once for a directory that never waits (memoryDirectory), otherwise
+ * within `timeoutMs`.
  *
  * @example
  * ```ts
@@ -25,7 +28,15 @@ export function resolveUser(
   identity: Identity,
   req: Request,
   timeoutMs: number,
-): Promise<Resolution> {
+): Promise<Resolution> | Resolution {
+  if (findUser.now) {
+    try {
+      const user = findUser.now(identity);
+      return user ? { kind: 'user', user } : NONE;
+    } catch (cause) {
+      return { kind: 'error', cause };
+    }
+  }
   const controller = new AbortController();
   return new Promise<Resolution>((resolve) => {
     const timer = setTimeout(() => {
