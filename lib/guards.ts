@@ -8,6 +8,7 @@ import { attachRendering, renderError, writeResponse } from './respond.js';
 import { getRequestAuth } from './request-auth.js';
 import { requestState, type RequestState } from './request-state.js';
 import { performance } from 'node:perf_hooks';
+import type { RegisteredClaims, RegisteredUser } from './augment.js';
 import type { AuthResult, Claims, Decision } from './types.js';
 import { isObject } from './util/json.js';
 import {
@@ -167,10 +168,14 @@ export function requireAnyScope(...scopes: string[]): RequestHandler {
   );
 }
 
-/** A claims check: an object of expected values, or a predicate. */
-export type ClaimsRequirement =
+/**
+ * A claims check: an object of expected values, or a predicate. The predicate's claims are typed
+ * as the application registered them (`Register['claims']`), or as the type argument of
+ * `requireClaims<MyClaims>(…)`.
+ */
+export type ClaimsRequirement<C extends object = RegisteredClaims> =
   | Readonly<Record<string, unknown>>
-  | ((claims: Claims, auth: AuthResult) => boolean | Promise<boolean>);
+  | ((claims: C, auth: AuthResult<RegisteredUser, C>) => boolean | Promise<boolean>);
 
 /**
  * The claim a requirement key names: the claim of that exact name, or else, for a key with dots
@@ -212,12 +217,16 @@ function claimMatches(claim: unknown, expected: unknown): boolean {
  * app.get('/own', requireClaims((claims) => claims.email_verified === true), handler);
  * ```
  */
-export function requireClaims(requirement: ClaimsRequirement): RequestHandler {
+export function requireClaims<C extends object = RegisteredClaims>(
+  requirement: ClaimsRequirement<C>,
+): RequestHandler {
   if (typeof requirement === 'function') {
     return guard('requireClaims', async (auth) => {
       let ok = false;
       try {
-        ok = (await requirement(auth.claims, auth)) === true;
+        // The claims are the token's: their type is the application's word for them.
+        const typed = auth as unknown as AuthResult<RegisteredUser, C>;
+        ok = (await requirement(typed.claims, typed)) === true;
       } catch (cause) {
         return new BearerAuthError('claims_mismatch', { cause });
       }

@@ -148,6 +148,23 @@ describe('requireScopes / requireAnyScope', () => {
   });
 });
 
+describe('requireClaims: typed claims', () => {
+  interface EntraClaims {
+    roles: string[];
+    tid: string;
+  }
+
+  it('gives the predicate the claims type the application names', async () => {
+    const guard = requireClaims<EntraClaims>((claims) => {
+      // @ts-expect-error `tid` is a string: a typo or a wrong type does not compile
+      const wrong: number = claims.tid;
+      void wrong;
+      return claims.roles.includes('dev');
+    });
+    await request(appWith(guard)).get('/r').set('Authorization', 'Bearer admin-read').expect(200);
+  });
+});
+
 describe('requireClaims', () => {
   it.each<[string, RequestHandler, number]>([
     ['an object that matches', requireClaims({ tenant: 'acme' }), 200],
