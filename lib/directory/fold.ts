@@ -12,6 +12,8 @@
  * case and canonically equivalent spellings (`É` = `é` = `e` + U+0301).
  */
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 /** `true` when `text` holds an ASCII character (U+0000 to U+007F). */
 const hasAscii = (text: string): boolean => {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x80) return true;
@@ -41,6 +43,8 @@ function foldRun(run: string): string {
  * ```
  */
 export function foldName(value: string): string {
+  // Plain ASCII (nearly every username) folds with toLowerCase alone.
+  if (ASCII_ONLY.test(value)) return value.toLowerCase();
   let folded = '';
   let run = '';
   for (const character of value) {
