@@ -12,7 +12,7 @@
  * case and canonically equivalent spellings (`É` = `é` = `e` + U+0301).
  */
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const ASCII_ONLY = /^[ -~]*$/; // printable ASCII: names have no control characters
 
 /** `true` when `text` holds an ASCII character (U+0000 to U+007F). */
 const hasAscii = (text: string): boolean => {
