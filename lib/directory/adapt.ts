@@ -67,8 +67,8 @@ export function adaptDirectory(directory: DirectoryInput): FindUser {
   const now =
     typeof directory === 'object' ? (directory as { [FIND_NOW]?: unknown })[FIND_NOW] : undefined;
   if (typeof now === 'function') {
-    const lookup = now as (identity: Identity) => unknown;
-    findUser.now = (identity) => checkDirectoryAnswer(lookup(identity));
+    // memoryDirectory's own lookup: it answers a copy of a plain-data entry, or null.
+    findUser.now = now as (identity: Identity) => DirectoryUser | null;
   }
   return findUser;
 }
