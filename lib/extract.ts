@@ -5,7 +5,7 @@
 import type { ReasonCode } from './reasons.js';
 
 /** RFC 6750 §2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+export const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * The Bearer scheme (case-insensitive, RFC 9110 §11.1) followed by whitespace or nothing. RFC 6750

@@ -3,13 +3,11 @@
  * rules it out. bearerAuth refuses such a token whatever verifier it is configured with, so the
  * explainer exits non-zero on it even without `--config`. Pure; the time is an argument.
  */
+import { B64TOKEN } from '../extract.js';
 import type { DecodedToken } from './decode.js';
 
 /** bearerAuth's default allowance for clock skew, in seconds (jwtVerifier `clockTolerance`). */
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
-
-/** RFC 6750 §2.1 `b64token`. */
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** `typ` values of access tokens (RFC 9068 §2.1; absent is fine too). */
 const ACCESS_TYPES = new Set(['jwt', 'application/jwt', 'at+jwt', 'application/at+jwt']);
