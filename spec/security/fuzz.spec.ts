@@ -307,7 +307,11 @@ describe('fuzzing the Authorization header', () => {
         user: fc.constantFrom(...USERS.slice(0, 2)),
         scope: fc.subarray(['read', 'write', 'delete', 'admin']).map((s) => s.join(' ')),
         lifetime: fc.integer({ min: 60, max: 86_400 }),
-        extra: fc.dictionary(fc.stringMatching(/^x_[a-z]{1,8}$/), fc.jsonValue(), { maxKeys: 4 }),
+        // A `__proto__` key at any depth is refused on purpose (spec/security covers it), so the
+        // claims of a valid token never hold one.
+        extra: fc
+          .dictionary(fc.stringMatching(/^x_[a-z]{1,8}$/), fc.jsonValue(), { maxKeys: 4 })
+          .filter((value) => !JSON.stringify(value).includes('"__proto__"')),
         key: fc.constantFrom(...KEYS),
       });
       await fc.assert(
