@@ -49,6 +49,8 @@ export interface Loaded<V> {
 export interface TokenCache<V> {
   /** The cached value, or the loader's; concurrent calls for one token share one load. */
   resolve(token: string, load: () => Promise<Loaded<V>>): Promise<V>;
+  /** The fresh cached value of a token now, without a promise; `undefined` on a miss. */
+  peek(token: string): V | undefined;
   /**
    * Forgets a token at once (e.g. after learning it was revoked): its entry is dropped and a check
    * of it in flight will not be stored. `true` if there was either.
@@ -179,6 +181,14 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
       }
       if (hit !== undefined) return Promise.resolve(hit);
       return inFlight.get(key) ?? load(key, token, loader);
+    },
+    peek(token) {
+      // A miss is not published: `resolve` follows it and says so once.
+      const hit = lookup(keyOf(token));
+      if (hit !== undefined && cacheChannel.hasSubscribers) {
+        cacheChannel.publish({ cache: name, hit: true, level: 'memory' });
+      }
+      return hit;
     },
     forget(token) {
       return handle.forgetId(keyOf(token));

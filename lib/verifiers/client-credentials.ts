@@ -12,6 +12,7 @@ import {
   type ResolvedServiceAccount,
 } from './client-credentials-options.js';
 import { clientIdOf, isClientCredentialsToken } from './client-credentials-rule.js';
+import { peekOf, withPeek } from './peek.js';
 
 export type {
   ClientCredentialsVerifierOptions,
@@ -48,15 +49,28 @@ function serviceAccountIdentity(
   };
 }
 
+const NOT_CLIENT_CREDENTIALS: Verdict = Object.freeze({
+  kind: 'pass',
+  reason: 'not_client_credentials',
+});
+
+/** `via`'s verdict when it is not a client-credentials token's; `undefined` when it is one. */
+function notMapped(
+  verdict: Verdict,
+  config: ResolvedClientCredentialsOptions,
+): Verdict | undefined {
+  if (verdict.kind !== 'accept') return verdict;
+  const isClientCredentials = config.isClientCredentials ?? isClientCredentialsToken;
+  return isClientCredentials(verdict.identity) !== true ? NOT_CLIENT_CREDENTIALS : undefined;
+}
+
 async function decide(
   verdict: Verdict,
   config: ResolvedClientCredentialsOptions,
 ): Promise<Verdict> {
-  if (verdict.kind !== 'accept') return verdict;
+  const decided = notMapped(verdict, config);
+  if (decided || verdict.kind !== 'accept') return decided ?? verdict;
   const { identity } = verdict;
-  const isClientCredentials = config.isClientCredentials ?? isClientCredentialsToken;
-  if (isClientCredentials(identity) !== true)
-    return { kind: 'pass', reason: 'not_client_credentials' };
 
   const clientId = clientIdOf(identity);
   if (clientId === undefined) return { kind: 'reject', reason: 'client_not_mapped' };
@@ -108,5 +122,17 @@ export function clientCredentialsVerifier(options: ClientCredentialsVerifierOpti
     }
   }
 
-  return { name: config.name, verify };
+  // A token `via` holds that is not a client's own is passed on at once; a client's own token is
+  // mapped by `verify` (a mapping function may wait).
+  const peekVia = peekOf(config.via);
+  const peek = (token: string): Verdict | undefined => {
+    const verdict = peekVia?.(token);
+    if (verdict === undefined) return undefined;
+    try {
+      return notMapped(verdict, config);
+    } catch {
+      return undefined; // `verify` reports the failure
+    }
+  };
+  return withPeek({ name: config.name, verify }, peek);
 }

@@ -16,6 +16,7 @@ import {
   type IntrospectionVerifierOptions,
   type ResolvedIntrospectionOptions,
 } from './introspection-options.js';
+import { withPeek } from './peek.js';
 
 export type { IntrospectionVerifierOptions } from './introspection-options.js';
 export type { ClientAuthMethod } from '../http/client-auth.js';
@@ -139,7 +140,7 @@ export function introspectionVerifier(
     return verdict;
   }
 
-  return {
+  const verifier: IntrospectionVerifier = {
     name: config.name,
     verify(token: string, _ctx?: VerifyContext): Promise<Verdict> {
       return cache.resolve(token, async () => {
@@ -152,4 +153,5 @@ export function introspectionVerifier(
     // RFC 9728 `authorization_servers`: the configured `issuer`, if any.
     issuers: async () => [...(config.issuer ?? [])],
   };
+  return withPeek(verifier, (token) => cache.peek(token));
 }

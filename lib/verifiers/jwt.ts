@@ -19,6 +19,7 @@ import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
 import { isCanonicalBase64url } from '../util/base64url.js';
 import { isObject, withoutPoisonedKeys } from '../util/json.js';
 import { hasProtoKey, identityFromClaims } from './claims.js';
+import { withPeek } from './peek.js';
 import {
   normalizeJwtOptions,
   type JwtVerifierOptions,
@@ -270,7 +271,7 @@ export function jwtVerifier(
     });
   }
 
-  return {
+  const verifier: Verifier & { forget(token: string): boolean } = {
     name: config.name,
     verify,
     forget: (token) => cache.forget(token),
@@ -282,4 +283,5 @@ export function jwtVerifier(
       return discovered ? [discovered] : [];
     },
   };
+  return withPeek(verifier, (token) => (hasTwoDots(token) ? cache.peek(token) : NOT_JWT));
 }

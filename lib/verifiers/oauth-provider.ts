@@ -14,6 +14,7 @@ import {
 } from './providers/options.js';
 import { pick, readPath } from './providers/profile.js';
 import { profileVerifier } from './providers/profile-check.js';
+import { peekOf, withPeek } from './peek.js';
 
 export type {
   CustomProviderOptions,
@@ -60,6 +61,9 @@ function jwtCheck(config: ResolvedProviderOptions): PresetJwtVerifier | undefine
     dispatcher: config.dispatcher,
   });
 }
+
+const UNRECOGNIZED: Verdict = Object.freeze({ kind: 'pass', reason: 'token_unrecognized' });
+const NOT_JWT: Verdict = Object.freeze({ kind: 'pass', reason: 'token_not_jwt' });
 
 /** The checks jwtVerifier does not make: claim values, client, e-mail trust, username. */
 function afterJwt(verdict: Verdict, config: ResolvedProviderOptions): Verdict {
@@ -125,23 +129,39 @@ export function oauthProviderVerifier(
       ? profileVerifier(config.endpoint, config)
       : undefined;
 
+  const unrecognized = (token: string): boolean =>
+    config.tokenPattern !== undefined && !config.tokenPattern.test(token);
+  // The JWT check's verdict, final; or `undefined`: a JWT preset with a profile endpoint sends it
+  // the tokens that are not JWTs.
+  const fromJwt = (verdict: Verdict): Verdict | undefined =>
+    profile && verdict.kind === 'pass' && verdict.reason === 'token_not_jwt'
+      ? undefined
+      : afterJwt(verdict, config);
+
   async function verify(token: string, ctx: VerifyContext): Promise<Verdict> {
-    if (config.tokenPattern && !config.tokenPattern.test(token)) {
-      return { kind: 'pass', reason: 'token_unrecognized' };
-    }
-    if (jwt) {
-      const verdict = await jwt.verify(token, ctx);
-      // A JWT preset with a profile endpoint sends it the tokens that are not JWTs.
-      if (!(profile && verdict.kind === 'pass' && verdict.reason === 'token_not_jwt'))
-        return afterJwt(verdict, config);
-    }
-    if (profile) return profile.verify(token);
-    return { kind: 'pass', reason: 'token_not_jwt' };
+    if (unrecognized(token)) return UNRECOGNIZED;
+    const decided = jwt && fromJwt(await jwt.verify(token, ctx));
+    if (decided) return decided;
+    return profile ? profile.verify(token) : NOT_JWT;
   }
 
-  return {
+  // `verify`'s steps on what the caches hold now; `undefined` wherever `verify` would wait.
+  const peekJwt = jwt && peekOf(jwt);
+  function peek(token: string): Verdict | undefined {
+    if (unrecognized(token)) return UNRECOGNIZED;
+    if (jwt) {
+      const verdict = peekJwt?.(token);
+      if (verdict === undefined) return undefined;
+      const decided = fromJwt(verdict);
+      if (decided) return decided;
+    }
+    return profile ? profile.peek(token) : NOT_JWT;
+  }
+
+  const verifier: Verifier & { forget(token: string): boolean } = {
     name: config.name,
     verify,
     forget: (token) => [profile?.forget(token) ?? false, jwt?.forget(token) ?? false].some(Boolean),
   };
+  return withPeek(verifier, peek);
 }

@@ -15,6 +15,8 @@ import { profileIdentity, type ProfileChecks } from './profile.js';
 /** Checks tokens at one provider's profile endpoint. */
 export interface ProfileVerifier {
   verify(token: string): Promise<Verdict>;
+  /** The verdict for a token held in the cache, now; `undefined` when it must be asked. */
+  peek(token: string): Verdict | undefined;
   forget(token: string): boolean;
 }
 
@@ -117,6 +119,7 @@ export function profileVerifier(
       });
       return entry.verdict;
     },
+    peek: (token) => cache.peek(token)?.verdict,
     forget: (token) => cache.forget(token),
   };
 }
