@@ -1,0 +1,223 @@
+/**
+ * The synchronous hit path: a token a built-in verifier already holds, with a directory in memory,
+ * is decided before bearerAuth returns (no promise, no microtask); everything else waits as it
+ * must and decides the same way.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  bearerAuth,
+  clientCredentialsVerifier,
+  introspectionVerifier,
+  jwtVerifier,
+  memoryDirectory,
+  oauthProviderVerifier,
+  type AuthResult,
+  type Decision,
+  type DirectoryUser,
+  type UserDirectory,
+  type Verifier,
+} from '../../lib/index.js';
+import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
+import { testKey } from '../helpers/keys.js';
+import { AUDIENCE, ISSUER, mintJwt, secondsFromNow } from '../helpers/tokens.js';
+import { USERS } from '../helpers/users.js';
+
+const key = testKey('RS256');
+
+interface Call {
+  /** `next` ran before the middleware returned. */
+  synchronous: boolean;
+  /** What reached `next` (an error with errorHandling 'next'), once it did. */
+  settled: Promise<unknown>;
+  req: Request & { auth?: AuthResult };
+}
+
+/** Calls `middleware` with a bare request carrying `token`, as Express would. */
+function call(middleware: RequestHandler, token: string): Call {
+  const req = {
+    headers: { host: 'api.test', authorization: `Bearer ${token}` },
+    rawHeaders: ['Host', 'api.test', 'Authorization', `Bearer ${token}`],
+    method: 'GET',
+    url: '/rest/api/2/myself',
+    originalUrl: '/rest/api/2/myself',
+    query: {},
+  } as unknown as Request & { auth?: AuthResult };
+  const res = { once: () => res, setHeader: () => res } as unknown as Response;
+  let returned = false;
+  let synchronous = false;
+  const settled = new Promise<unknown>((resolve) => {
+    const next: NextFunction = (err?: unknown) => {
+      synchronous = !returned;
+      resolve(err);
+    };
+    void middleware(req, res, next);
+  });
+  returned = true;
+  return { synchronous, settled, req };
+}
+
+function guard(verifiers: Verifier[], directory: UserDirectory = memoryDirectory(USERS)) {
+  const decisions: Decision[] = [];
+  const middleware = bearerAuth({
+    verifiers,
+    directory,
+    errorHandling: 'next',
+    onDecision: (d) => decisions.push(d),
+  });
+  return { middleware, decisions };
+}
+
+/** Asks twice: the first sight waits, the second is decided at once. */
+async function twice(middleware: RequestHandler, token: string): Promise<[Call, Call]> {
+  const first = call(middleware, token);
+  expect(await first.settled).toBeUndefined();
+  const second = call(middleware, token);
+  expect(await second.settled).toBeUndefined();
+  return [first, second];
+}
+
+describe('a reused token is decided synchronously', () => {
+  let upstream: JsonServer;
+  beforeAll(async () => {
+    upstream = await startJsonServer((req) =>
+      req.path === '/introspect'
+        ? {
+            json: new URLSearchParams(req.body).get('token')?.startsWith('opaque-')
+              ? {
+                  active: true,
+                  token_type: 'access_token',
+                  sub: 'u-2',
+                  username: 'jdoe',
+                  scope: 'read',
+                  exp: secondsFromNow(600),
+                }
+              : { active: false },
+          }
+        : req.path === '/me' && req.headers.authorization === 'Bearer profile-token'
+          ? { json: { login: 'admin' } }
+          : { status: 401, json: {} },
+    );
+  });
+  afterAll(() => upstream.close());
+
+  const jwt = () => jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE });
+  const introspection = () =>
+    introspectionVerifier({
+      endpoint: `${upstream.url}/introspect`,
+      clientId: 'api',
+      clientSecret: 'secret',
+      audience: false,
+    });
+
+  it('for a JWT: the first sight waits, the reuse does not, and both are accepted alike', async () => {
+    const { middleware, decisions } = guard([jwt()]);
+    const token = await mintJwt({ key });
+    const [first, second] = await twice(middleware, token);
+    expect([first.synchronous, second.synchronous]).toEqual([false, true]);
+    expect(second.req.auth?.user).toEqual(first.req.auth?.user);
+    expect(second.req.auth?.claims).toEqual(first.req.auth?.claims);
+    expect(decisions.map((d) => [d.outcome, d.reason, d.verifier])).toEqual([
+      ['accept', 'accepted', 'jwt'],
+      ['accept', 'accepted', 'jwt'],
+    ]);
+  });
+
+  it('for an introspected token behind a JWT verifier that passes it at a glance', async () => {
+    const { middleware, decisions } = guard([jwt(), introspection()]);
+    const [first, second] = await twice(middleware, 'opaque-1');
+    expect([first.synchronous, second.synchronous]).toEqual([false, true]);
+    expect(second.req.auth?.identity.username).toBe('jdoe');
+    expect(decisions.map((d) => d.verifier)).toEqual(['introspection', 'introspection']);
+    expect(upstream.count('/introspect')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('for a provider profile token, and refuses an unknown one after asking', async () => {
+    const provider = oauthProviderVerifier({
+      provider: 'custom',
+      userinfoEndpoint: `${upstream.url}/me`,
+      usernameField: 'login',
+    });
+    const { middleware, decisions } = guard([provider]);
+    const [first, second] = await twice(middleware, 'profile-token');
+    expect([first.synchronous, second.synchronous]).toEqual([false, true]);
+    expect(second.req.auth?.identity.username).toBe('admin');
+    const refused = call(middleware, 'other-token');
+    expect(refused.synchronous).toBe(false);
+    expect(await refused.settled).toMatchObject({ reason: 'provider_rejected' });
+    expect(decisions.map((d) => d.outcome)).toEqual(['accept', 'accept', 'reject']);
+  });
+
+  it('through a client-credentials verifier: a user token passes it at once, a client token is mapped', async () => {
+    const shared = jwt();
+    const cc = clientCredentialsVerifier({
+      via: shared,
+      serviceAccounts: { 'svc-reporting': 'svc-reports' },
+    });
+    const { middleware, decisions } = guard([cc, shared]);
+    const user = await mintJwt({ key });
+    const [, userAgain] = await twice(middleware, user);
+    expect(userAgain.synchronous).toBe(true);
+    expect(userAgain.req.auth?.identity.serviceAccount).toBe(false);
+
+    const client = await mintJwt({
+      key,
+      claims: { sub: 'svc-reporting', client_id: 'svc-reporting', preferred_username: undefined },
+    });
+    const [, clientAgain] = await twice(middleware, client);
+    expect(clientAgain.req.auth?.identity).toMatchObject({
+      serviceAccount: true,
+      username: 'svc-reports',
+    });
+    expect(decisions.map((d) => [d.outcome, d.verifier])).toEqual([
+      ['accept', 'jwt'],
+      ['accept', 'jwt'],
+      ['accept', 'client-credentials'],
+      ['accept', 'client-credentials'],
+    ]);
+  });
+
+  it('waits for an application directory and for a verifier of the application, and decides alike', async () => {
+    const application: UserDirectory = {
+      find: async (): Promise<DirectoryUser | null> => ({ name: 'from-app' }),
+    };
+    const { middleware } = guard([jwt()], application);
+    const token = await mintJwt({ key });
+    const [, again] = await twice(middleware, token);
+    expect(again.synchronous).toBe(false);
+    expect(again.req.auth?.user).toEqual({ name: 'from-app' });
+
+    const own: Verifier = {
+      name: 'own',
+      verify: async () => ({
+        kind: 'accept',
+        identity: {
+          subject: 's',
+          username: 'admin',
+          scopes: [],
+          claims: {},
+          serviceAccount: false,
+        },
+      }),
+    };
+    const [, ownAgain] = await twice(guard([own]).middleware, 'anything');
+    expect(ownAgain.synchronous).toBe(false);
+    expect(ownAgain.req.auth?.identity.username).toBe('admin');
+  });
+
+  it('refuses an expired cached token on reuse, at once', async () => {
+    let now = Date.now();
+    const verifier = jwtVerifier({
+      publicKey: key.publicPem,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      now: () => now,
+    });
+    const { middleware } = guard([verifier]);
+    const token = await mintJwt({ key, claims: { exp: secondsFromNow(120) } });
+    await twice(middleware, token);
+    now += 10 * 60 * 1000;
+    const late = call(middleware, token);
+    expect(await late.settled).toMatchObject({ reason: 'token_expired' });
+  });
+});
