@@ -7,6 +7,7 @@ import { BearerAuthError, insufficientScope } from './errors.js';
 import { attachRendering, renderError, writeResponse } from './respond.js';
 import { getRequestAuth } from './request-auth.js';
 import { requestState, type RequestState } from './request-state.js';
+import { isPending } from './util/pending.js';
 import { performance } from 'node:perf_hooks';
 import type { RegisteredClaims, RegisteredUser } from './augment.js';
 import type { AuthResult, Claims, Decision } from './types.js';
@@ -98,7 +99,7 @@ function guard(
   name: string,
   check: (auth: AuthResult) => BearerAuthError | undefined | Promise<BearerAuthError | undefined>,
 ): RequestHandler {
-  const handle = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+  const handle = (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
     const state = requestState(req);
     if (!state) {
@@ -115,13 +116,20 @@ function guard(
     }
     const auth = getRequestAuth(req);
     if (!auth) return send(req, res, next, new BearerAuthError('token_missing'), state, started);
-    const refusal = await check(auth);
-    if (refusal) return send(req, res, next, refusal, state, started);
-    return next();
+    const decided = (refusal: BearerAuthError | undefined): void =>
+      refusal ? send(req, res, next, refusal, state, started) : next();
+    // A check that knows at once (scopes, claims) decides in the same tick.
+    const refusal = check(auth);
+    if (isPending(refusal)) refusal.then(decided).then(undefined, next);
+    else decided(refusal);
   };
-  // As in bearerAuth: Express 4 ignores a returned promise, so failures go to `next`.
+  // As in bearerAuth: any unexpected failure goes to `next`, never an unhandled rejection.
   return function bearerGuard(req: Request, res: Response, next: NextFunction): void {
-    handle(req, res, next).catch(next);
+    try {
+      handle(req, res, next);
+    } catch (error) {
+      next(error);
+    }
   };
 }
 

@@ -16,12 +16,13 @@ import { BearerAuthError } from './errors.js';
 import { extractToken, type Extraction } from './extract.js';
 import type { ResolvedBearerAuthOptions } from './options.js';
 import type { ReasonCode } from './reasons.js';
-import { markRequest, type RequestState } from './request-state.js';
+import { markRequest, markResult, type RequestState } from './request-state.js';
 import { setRequestAuth } from './request-auth.js';
 import { sourcesOf } from './request-sources.js';
 import { attachRendering, renderError, writeResponse } from './respond.js';
 import type { AuthScheme, Binding, Decision, Identity } from './types.js';
 import { copyIdentity } from './util/copy.js';
+import { isPending } from './util/pending.js';
 import { LazyContext } from './verify-context.js';
 
 /** What every request of one bearerAuth shares. */
@@ -48,10 +49,6 @@ function errorFor(result: Exclude<ChainResult, { kind: 'accept' }>, scheme: Auth
     verifier: result.verifier,
     scheme,
   });
-}
-
-function isPending<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
 /** The state of one request between stages. */
@@ -85,8 +82,7 @@ class Flow {
 
   /** Extract, then the proof stage: pure CPU, before any upstream call. */
   start(): void {
-    const { config, state } = this.#pipeline;
-    markRequest(this.#req, state);
+    const { config } = this.#pipeline;
     const extraction = extractToken(
       sourcesOf(this.#req, config),
       config.tokenLocations,
@@ -123,6 +119,7 @@ class Flow {
     if (!this.#pipeline.config.optional) {
       return this.#refuse(new BearerAuthError('token_missing'), 'reject');
     }
+    markRequest(this.#req, this.#pipeline.state); // guards behind answer 401 the same way
     if (this.#pipeline.observed()) {
       this.#report({ outcome: 'accept', reason: 'token_missing', status: 200, durationMs: 0 });
     }
@@ -205,14 +202,16 @@ class Flow {
 
   #accept(identity: Identity, user: object): void {
     const binding = this.#binding as Binding;
-    setRequestAuth(this.#req, {
+    // One property written on the request: guards find the settings on `req.auth`.
+    const result = {
       token: this.#token,
       user,
       identity,
       scopes: identity.scopes,
       claims: identity.claims,
       binding,
-    });
+    };
+    setRequestAuth(this.#req, markResult(result, this.#pipeline.state));
     if (this.#pipeline.observed()) {
       this.#report({
         outcome: 'accept',
@@ -242,6 +241,7 @@ class Flow {
 
   #refuse(err: BearerAuthError, outcome: Decision['outcome'], binding?: Binding): void {
     const { config, state, observed, warnUnobserved } = this.#pipeline;
+    markRequest(this.#req, state);
     const rendered = renderError(err, config.errorFormat, state, this.#req);
     attachRendering(err, rendered);
     const decision: Decision = {

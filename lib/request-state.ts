@@ -1,6 +1,8 @@
 /**
- * What bearerAuth leaves on a request for the guards behind it: how to render an error the same
- * way it would. A symbol key, so nothing collides with the application's properties.
+ * What bearerAuth leaves for the guards behind it: how to render an error the same way it would.
+ * A symbol key, so nothing collides with the application's properties. An accepted request
+ * carries it on `req.auth` (not enumerable: invisible to spreads, JSON and deep equality), so that
+ * accepting writes one property on `req`; any other request carries it on `req` itself.
  */
 import type { Request } from 'express';
 import type { ErrorHandling } from './options.js';
@@ -17,14 +19,27 @@ export interface RequestState extends RenderSettings {
   report: (decision: Decision, req: Request) => void;
 }
 
-type Marked = Request & { [STATE]?: RequestState };
+interface Marked {
+  [STATE]?: RequestState;
+  auth?: Marked;
+}
 
-/** Marks `req` as seen by bearerAuth. */
+/** Marks `req` as seen by bearerAuth (a request it did not accept). */
 export function markRequest(req: Request, state: RequestState): void {
   (req as Marked)[STATE] = state;
 }
 
+/**
+ * Marks the result of an accepted request with its bearerAuth's settings, before it becomes
+ * `req.auth`. Returns the result.
+ */
+export function markResult<T extends object>(result: T, state: RequestState): T {
+  return Object.defineProperty(result, STATE, { value: state });
+}
+
 /** The settings of the bearerAuth that saw `req`, or `undefined` when none did. */
 export function requestState(req: Request): RequestState | undefined {
-  return (req as Marked)[STATE];
+  const marked = req as Marked;
+  const auth = marked.auth;
+  return (typeof auth === 'object' && auth !== null ? auth[STATE] : undefined) ?? marked[STATE];
 }

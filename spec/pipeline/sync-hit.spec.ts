@@ -12,6 +12,7 @@ import {
   jwtVerifier,
   memoryDirectory,
   oauthProviderVerifier,
+  requireScopes,
   type AuthResult,
   type Decision,
   type DirectoryUser,
@@ -219,5 +220,48 @@ describe('a reused token is decided synchronously', () => {
     now += 10 * 60 * 1000;
     const late = call(middleware, token);
     expect(await late.settled).toMatchObject({ reason: 'token_expired' });
+  });
+
+  it('writes one property on an accepted request, and req.auth is a plain object of six members', async () => {
+    const { middleware } = guard([jwt()]);
+    const token = await mintJwt({ key });
+    await twice(middleware, token);
+    const again = call(middleware, token);
+    const before = Reflect.ownKeys({
+      headers: {},
+      rawHeaders: [],
+      method: '',
+      url: '',
+      originalUrl: '',
+      query: {},
+    });
+    expect(again.synchronous).toBe(true);
+    expect(Reflect.ownKeys(again.req).filter((k) => !before.includes(k))).toEqual(['auth']);
+    const auth = again.req.auth as AuthResult;
+    expect(Object.getPrototypeOf(auth)).toBe(Object.prototype);
+    expect(auth).toStrictEqual({
+      token,
+      user: auth.user,
+      identity: auth.identity,
+      scopes: ['read', 'write'],
+      claims: auth.claims,
+      binding: 'bearer',
+    });
+    expect(JSON.parse(JSON.stringify(auth))).toEqual({ ...auth });
+  });
+
+  it('runs a scope guard in the same tick, and refuses with the settings bearerAuth left', async () => {
+    const { middleware } = guard([jwt()]);
+    const token = await mintJwt({ key });
+    await twice(middleware, token);
+    const accepted = call(middleware, token);
+    const allowed: unknown[] = [];
+    requireScopes('read')(accepted.req, {} as Response, (err?: unknown) => allowed.push(err));
+    expect(allowed).toEqual([undefined]);
+
+    const refused: unknown[] = [];
+    requireScopes('admin')(accepted.req, {} as Response, (err?: unknown) => refused.push(err));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ status: 403, reason: 'insufficient_scope' });
   });
 });
