@@ -7,7 +7,15 @@
  * - an ECDSA signature must be the fixed-size `r || s` of its curve (RFC 7518 §3.4);
  * - HMAC compares in constant time (RFC 7518 §3.2).
  */
-import { constants, createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createHmac,
+  createSecretKey,
+  KeyObject,
+  timingSafeEqual,
+  verify,
+  type webcrypto,
+} from 'node:crypto';
 
 interface Rule {
   /** Digest for `crypto.verify` (`null` for EdDSA). */
@@ -118,4 +126,24 @@ export function verifySignature(alg: string, key: KeyObject, parts: CompactParts
   } catch {
     return false;
   }
+}
+
+const keyObjects = new WeakMap<object, KeyObject>();
+
+/**
+ * The `node:crypto` form of a key jose imported (a WebCrypto `CryptoKey`) or of an HMAC secret's
+ * bytes, converted once per key and kept as long as the key is.
+ *
+ * @example
+ * ```ts
+ * const keyObject = keyObjectFor(await importJWK(jwk, 'RS256'));
+ * ```
+ */
+export function keyObjectFor(key: webcrypto.CryptoKey | Uint8Array): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) {
+    keyObject = key instanceof Uint8Array ? createSecretKey(key) : KeyObject.from(key);
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
 }

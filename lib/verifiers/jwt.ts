@@ -8,7 +8,8 @@
 import {
   decodeJwt,
   decodeProtectedHeader,
-  jwtVerify,
+  errors,
+  UnsecuredJWT,
   type JWSHeaderParameters,
   type JWTPayload,
 } from 'jose';
@@ -19,6 +20,7 @@ import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
 import { isCanonicalBase64url } from '../util/base64url.js';
 import { isObject, withoutPoisonedKeys } from '../util/json.js';
 import { hasProtoKey, identityFromClaims } from './claims.js';
+import { keyObjectFor, splitCompact, verifySignature } from './jws-signature.js';
 import { withPeek } from './peek.js';
 import {
   normalizeJwtOptions,
@@ -145,9 +147,38 @@ function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity |
   return timeProblem(payload, config) ?? identity;
 }
 
+/** The header of an Unsecured JWT (RFC 7519 §6), under which jose checks a payload's claims. */
+const CLAIMS_ONLY_HEADER = Buffer.from('{"alg":"none"}').toString('base64url');
+
+/**
+ * jose's claim rules (`iss`, `aud`, `exp`, `nbf`, `iat` types, required claims) on the payload of
+ * a token whose signature is already verified: `UnsecuredJWT.decode` applies exactly the rules
+ * `jwtVerify` would, to the same payload bytes, without a second signature check. Throws jose's
+ * own errors.
+ */
+function checkClaimRules(
+  token: string,
+  issuer: readonly string[] | undefined,
+  config: ResolvedJwtOptions,
+): void {
+  const encodedPayload = token.slice(token.indexOf('.') + 1, token.lastIndexOf('.'));
+  UnsecuredJWT.decode(`${CLAIMS_ONLY_HEADER}.${encodedPayload}.`, {
+    issuer: issuer ? [...issuer] : undefined,
+    audience: config.audience ? [...config.audience] : undefined,
+    clockTolerance: config.clockTolerance,
+    requiredClaims: [...config.requiredClaims],
+    currentDate: new Date(config.now()),
+  });
+}
+
+/**
+ * The signature, synchronously with `node:crypto` against each candidate key (keys imported and
+ * selected by jose, converted once), then jose's claim rules, then ours.
+ */
 async function verifySignedToken(
   token: string,
-  header: JWSHeaderParameters,
+  header: JWSHeaderParameters & { alg: string },
+  payload: JWTPayload,
   issuer: readonly string[] | undefined,
   config: ResolvedJwtOptions,
   signal: AbortSignal | undefined,
@@ -158,25 +189,18 @@ async function verifySignedToken(
       ? { kind: 'unavailable', reason: lookup.reason, cause: lookup.cause }
       : reject(lookup.reason, lookup.cause);
   }
-  let lastError: unknown;
-  for (const key of lookup.keys) {
-    try {
-      const { payload } = await jwtVerify(token, key, {
-        algorithms: [...config.algorithms],
-        issuer: issuer ? [...issuer] : undefined,
-        audience: config.audience ? [...config.audience] : undefined,
-        clockTolerance: config.clockTolerance,
-        requiredClaims: [...config.requiredClaims],
-        currentDate: new Date(config.now()),
-      });
-      const identity = toIdentity(payload, config);
-      return typeof identity === 'string' ? reject(identity) : { kind: 'accept', identity };
-    } catch (error) {
-      lastError = error;
-      if ((error as { code?: string }).code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') break;
-    }
+  const parts = splitCompact(token);
+  const signed =
+    parts !== undefined &&
+    lookup.keys.some((key) => verifySignature(header.alg, keyObjectFor(key), parts));
+  if (!signed) return reject('signature_invalid', new errors.JWSSignatureVerificationFailed());
+  try {
+    checkClaimRules(token, issuer, config);
+  } catch (error) {
+    return reject(reasonForJoseError(error), error);
   }
-  return reject(reasonForJoseError(lastError), lastError);
+  const identity = toIdentity(payload, config);
+  return typeof identity === 'string' ? reject(identity) : { kind: 'accept', identity };
 }
 
 /** How long a verified token may stay cached: never past `exp`. */
@@ -258,7 +282,8 @@ export function jwtVerifier(
     // Keys known before any fetch (publicKey, jwks) leave nothing to abort: building the
     // request's AbortSignal would only cost time on every first sight of a token.
     const signal = config.keys.algorithms ? undefined : ctx?.signal;
-    return verifySignedToken(token, header, issuer, config, signal);
+    const signedHeader = header as JWSHeaderParameters & { alg: string };
+    return verifySignedToken(token, signedHeader, payload, issuer, config, signal);
   }
 
   // The cache is asked first: a hit is this very token, accepted before, so it is not decoded
