@@ -18,15 +18,12 @@ const REQUIRED_MEMBERS: Readonly<Record<string, readonly string[]>> = Object.fre
   RSA: ['e', 'kty', 'n'],
 });
 
-type ImportedKey = Exclude<Awaited<ReturnType<typeof importJWK>>, Uint8Array>;
-
 /** An imported proof key. */
 export interface ProofKey {
-  key: ImportedKey;
-  /** The same key for `node:crypto`, which verifies synchronously on the request path. */
+  /** The key for `node:crypto`, which verifies synchronously on the request path. */
   keyObject: KeyObject;
-  /** Its RFC 7638 SHA-256 thumbprint, computed on first use. */
-  thumbprint(): Promise<string>;
+  /** Its RFC 7638 SHA-256 thumbprint: what `cnf.jkt` must equal. */
+  jkt: string;
 }
 
 const cache = new LRUCache<string, ProofKey>({ max: 1000 });
@@ -53,16 +50,12 @@ function publicMembers(jwk: unknown, alg: string): Record<string, string> | stri
   return members;
 }
 
-/**
- * Imports the proof key of a header whose `alg` is already allowed. Returns a reason string for
- * a key that is not a usable public key.
- */
-export async function proofKeyOf(jwk: unknown, alg: string): Promise<ProofKey | string> {
-  const members = publicMembers(jwk, alg);
-  if (typeof members === 'string') return members;
-  const id = `${alg} ${JSON.stringify(members)}`;
-  const cached = cache.get(id);
-  if (cached) return cached;
+/** Imports a proof key with jose and computes its thumbprint, once per key. */
+async function importProofKey(
+  id: string,
+  members: Record<string, string>,
+  alg: string,
+): Promise<ProofKey | string> {
   let key: Awaited<ReturnType<typeof importJWK>>;
   try {
     key = await importJWK(members as JWK, alg);
@@ -71,17 +64,38 @@ export async function proofKeyOf(jwk: unknown, alg: string): Promise<ProofKey | 
   }
   if (key instanceof Uint8Array || key.type !== 'public') return 'jwk is not a public key';
   let keyObject: KeyObject;
+  let jkt: string;
   try {
     keyObject = KeyObject.from(key);
   } catch {
     return 'jwk cannot be imported for its alg';
   }
-  let thumbprint: Promise<string> | undefined;
-  const entry: ProofKey = {
-    key,
-    keyObject,
-    thumbprint: () => (thumbprint ??= calculateJwkThumbprint(members as JWK, 'sha256')),
-  };
+  try {
+    jkt = await calculateJwkThumbprint(members as JWK, 'sha256');
+  } catch {
+    return 'jwk has no thumbprint';
+  }
+  const entry: ProofKey = { keyObject, jkt };
   cache.set(id, entry);
   return entry;
+}
+
+/**
+ * The proof key of a `jwk` header for `alg`, or why it cannot be one. A key seen before is
+ * answered at once; a new one is imported (a promise).
+ *
+ * @example
+ * ```ts
+ * const key = await proofKeyOf(header.jwk, 'ES256');
+ * if (typeof key !== 'string') use(key.keyObject, key.jkt);
+ * ```
+ */
+export function proofKeyOf(
+  jwk: unknown,
+  alg: string,
+): ProofKey | string | Promise<ProofKey | string> {
+  const members = publicMembers(jwk, alg);
+  if (typeof members === 'string') return members;
+  const id = `${alg} ${JSON.stringify(members)}`;
+  return cache.get(id) ?? importProofKey(id, members, alg);
 }

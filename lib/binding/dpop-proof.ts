@@ -10,6 +10,7 @@ import type { ReasonCode } from '../reasons.js';
 import type { NonceIssuer } from './dpop-nonce.js';
 import { normalizeHtu } from './dpop-htu.js';
 import { proofKeyOf, type ProofKey } from './dpop-key.js';
+import { isPending } from '../util/pending.js';
 
 /** Longest proof read: larger ones are refused before any decoding. */
 export const MAX_PROOF_LENGTH = 8192;
@@ -56,10 +57,11 @@ const invalid = (reason: ReasonCode, cause: string): ProofCheck => ({
   cause,
 });
 
-async function verifySignature(
+/** The protected header of a proof, when it is one this server takes; else why not. */
+function proofHeader(
   proof: string,
   settings: ProofSettings,
-): Promise<{ payload: JWTPayload; key: ProofKey } | string> {
+): { alg: string; jwk: unknown } | string {
   let header: Record<string, unknown>;
   try {
     header = decodeProtectedHeader(proof) as Record<string, unknown>;
@@ -74,19 +76,20 @@ async function verifySignature(
   }
   // RFC 7515 §4.1.11: no extension is understood here (`b64: false` included).
   if (header.crit !== undefined || header.b64 !== undefined) return 'crit or b64 is not supported';
-  const key = await proofKeyOf(header.jwk, header.alg);
-  if (typeof key === 'string') return key;
+  return { alg: header.alg, jwk: header.jwk };
+}
+
+/** The payload of a proof signed by `key`, or why there is none. */
+function signedPayload(proof: string, alg: string, key: ProofKey): JWTPayload | string {
   // The signature first, synchronously with node:crypto: a forged proof costs one verify and
   // never a JSON parse of its payload.
   const parts = splitCompact(proof);
-  if (!parts || !verifyJws(header.alg, key.keyObject, parts)) return 'signature invalid';
-  let payload: JWTPayload;
+  if (!parts || !verifyJws(alg, key.keyObject, parts)) return 'signature invalid';
   try {
-    payload = decodeJwt(proof);
+    return decodeJwt(proof);
   } catch {
     return 'payload is not a JSON object';
   }
-  return { payload, key };
 }
 
 /**
@@ -98,18 +101,34 @@ async function verifySignature(
  * if (check.kind === 'valid') check.proof.jkt; // compare with the token's cnf.jkt
  * ```
  */
-export async function checkProof(
+export function checkProof(
   request: ProofRequest,
   settings: ProofSettings,
   nowMs: number = Date.now(),
-): Promise<ProofCheck> {
+): ProofCheck | Promise<ProofCheck> {
   const { proof } = request;
   if (proof.length === 0 || proof.length > MAX_PROOF_LENGTH) {
     return invalid('dpop_proof_invalid', 'proof is empty or too large');
   }
-  const verified = await verifySignature(proof, settings);
-  if (typeof verified === 'string') return invalid('dpop_proof_invalid', verified);
-  const { payload, key } = verified;
+  const header = proofHeader(proof, settings);
+  if (typeof header === 'string') return invalid('dpop_proof_invalid', header);
+  // A key seen before is known at once; only a new key's import is waited for.
+  const key = proofKeyOf(header.jwk, header.alg);
+  if (!isPending(key)) return checkSigned(request, settings, header.alg, key, nowMs);
+  return key.then((imported) => checkSigned(request, settings, header.alg, imported, nowMs));
+}
+
+/** The checks of a proof once its key is known: signature, claims, time, nonce. */
+function checkSigned(
+  request: ProofRequest,
+  settings: ProofSettings,
+  alg: string,
+  key: ProofKey | string,
+  nowMs: number,
+): ProofCheck {
+  if (typeof key === 'string') return invalid('dpop_proof_invalid', key);
+  const payload = signedPayload(request.proof, alg, key);
+  if (typeof payload === 'string') return invalid('dpop_proof_invalid', payload);
 
   const { jti, htm, htu, ath, iat } = payload as Record<string, unknown>;
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
@@ -145,12 +164,7 @@ export async function checkProof(
     }
   }
 
-  let jkt: string;
-  try {
-    jkt = await key.thumbprint();
-  } catch {
-    return invalid('dpop_proof_invalid', 'jwk has no thumbprint');
-  }
+  const { jkt } = key;
   const acceptableUntilMs = (iat + settings.maxAgeSeconds + settings.clockToleranceSeconds) * 1000;
   return { kind: 'valid', proof: { jkt, jti, acceptableUntilMs } };
 }

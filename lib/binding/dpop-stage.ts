@@ -11,7 +11,8 @@ import type { TokenScheme } from '../extract.js';
 import type { ResolvedDpopOptions } from './dpop-options.js';
 import { checkDpopHeaders, dpopHeaderLines } from './dpop-header.js';
 import { expectedHtu } from './dpop-htu.js';
-import { checkProof, type ValidProof } from './dpop-proof.js';
+import { checkProof, type ProofCheck, type ValidProof } from './dpop-proof.js';
+import { isPending } from '../util/pending.js';
 import { claimProof, type ClaimOutcome } from './replay-store.js';
 
 /** The outcome of the proof stage. */
@@ -50,22 +51,29 @@ export function requestHtu(req: Request, dpop: ResolvedDpopOptions): string | un
  * Checks the DPoP side of a request whose token (if any) came with `scheme`. `none`: no proof
  * (a bearer request, allowed). Refusals carry a fresh nonce when the answer is `use_dpop_nonce`.
  */
-export async function proveRequest(
+export function proveRequest(
   req: Request,
   dpop: ResolvedDpopOptions,
   token: string | undefined,
   scheme: TokenScheme | undefined,
-): Promise<ProofStage> {
+): ProofStage | Promise<ProofStage> {
   const headers = checkDpopHeaders(scheme, dpopHeaderLines(req.rawHeaders ?? []));
   if (headers.kind === 'error') return { kind: 'refused', reason: headers.reason };
   if (headers.kind === 'none') {
     if (token !== undefined && dpop.required) return { kind: 'refused', reason: 'dpop_required' };
-    return { kind: 'none' };
+    return NO_PROOF;
   }
-  const check = await checkProof(
+  const check = checkProof(
     { proof: headers.proof, token: token ?? '', method: req.method, htu: requestHtu(req, dpop) },
     dpop,
   );
+  // Known at once unless the proof's key is new to this process.
+  return isPending(check) ? check.then((c) => stageOf(c, dpop)) : stageOf(check, dpop);
+}
+
+const NO_PROOF: ProofStage = Object.freeze({ kind: 'none' });
+
+function stageOf(check: ProofCheck, dpop: ResolvedDpopOptions): ProofStage {
   if (check.kind === 'valid') return { kind: 'proven', proof: check.proof };
   const refused: ProofStage = { kind: 'refused', reason: check.reason, cause: check.cause };
   if (check.reason === 'dpop_nonce_required' && dpop.nonces) refused.nonce = dpop.nonces.current();
@@ -75,22 +83,31 @@ export async function proveRequest(
 /** Longest wait for the replay store on the request path; past it the request answers 503. */
 export const REPLAY_TIMEOUT_MS = 1000;
 
-/** The replay stage: claims a fully valid, bound proof in the configured store, last. */
-export function claimReplay(dpop: ResolvedDpopOptions, proof: ValidProof): Promise<ClaimOutcome> {
-  if (!replayChannel.hasSubscribers) return claimProof(dpop.replay, proof, REPLAY_TIMEOUT_MS);
-  const started = performance.now();
-  return claimProof(dpop.replay, proof, REPLAY_TIMEOUT_MS).then((outcome) => {
+/**
+ * The replay stage: claims a fully valid, bound proof in the configured store, last. The
+ * in-memory store answers at once; another store is waited for.
+ */
+export function claimReplay(
+  dpop: ResolvedDpopOptions,
+  proof: ValidProof,
+): ClaimOutcome | Promise<ClaimOutcome> {
+  const traced = replayChannel.hasSubscribers;
+  const started = traced ? performance.now() : 0;
+  const outcome = claimProof(dpop.replay, proof, REPLAY_TIMEOUT_MS);
+  if (!traced) return outcome;
+  const publish = (settled: ClaimOutcome): ClaimOutcome => {
     replayChannel.publish({
       outcome:
-        outcome.kind !== 'refused'
+        settled.kind !== 'refused'
           ? 'first'
-          : outcome.reason === 'dpop_proof_replayed'
+          : settled.reason === 'dpop_proof_replayed'
             ? 'replay'
             : 'error',
       durationMs: performance.now() - started,
     });
-    return outcome;
-  });
+    return settled;
+  };
+  return isPending(outcome) ? outcome.then(publish) : publish(outcome);
 }
 
 /**

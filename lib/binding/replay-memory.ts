@@ -3,7 +3,7 @@
  * an unexpired entry (that would let its proof be replayed): when full of live entries it
  * refuses the claim (503 `replay_store_full`). Expired entries are swept as claims arrive.
  */
-import { ReplayStoreFullError, type ReplayStore } from './replay-store.js';
+import { ReplayStoreFullError, withClaimNow, type ReplayStore } from './replay-store.js';
 
 /** Options of the in-memory replay store. */
 export interface MemoryReplayStoreOptions {
@@ -58,25 +58,30 @@ export function memoryReplayStore(
     nothingExpiresBefore = earliest;
   };
 
-  return {
-    get size() {
-      return entries.size;
-    },
-    async claim(key: string, ttlMs: number): Promise<boolean> {
-      const now = clock();
-      sweepOldest(now, 4);
-      const expires = entries.get(key);
-      if (expires !== undefined) {
-        if (expires > now) return false;
-        entries.delete(key);
-      }
-      if (entries.size >= max) {
-        if (now >= nothingExpiresBefore) sweepAll(now);
-        if (entries.size >= max) throw new ReplayStoreFullError();
-      }
-      entries.set(key, now + ttlMs);
-      if (now + ttlMs < nothingExpiresBefore) nothingExpiresBefore = now + ttlMs;
-      return true;
-    },
+  const claimNow = (key: string, ttlMs: number): boolean => {
+    const now = clock();
+    sweepOldest(now, 4);
+    const expires = entries.get(key);
+    if (expires !== undefined) {
+      if (expires > now) return false;
+      entries.delete(key);
+    }
+    if (entries.size >= max) {
+      if (now >= nothingExpiresBefore) sweepAll(now);
+      if (entries.size >= max) throw new ReplayStoreFullError();
+    }
+    entries.set(key, now + ttlMs);
+    if (now + ttlMs < nothingExpiresBefore) nothingExpiresBefore = now + ttlMs;
+    return true;
   };
+
+  return withClaimNow(
+    {
+      get size() {
+        return entries.size;
+      },
+      claim: async (key: string, ttlMs: number): Promise<boolean> => claimNow(key, ttlMs),
+    },
+    claimNow,
+  );
 }

@@ -49,17 +49,73 @@ export type ClaimOutcome =
 
 const TIMED_OUT = Symbol('timed out');
 
+const CLAIM_NOW: unique symbol = Symbol('bearer-guard.claim-now');
+
+/** A store that can also claim without a promise (the in-memory one): same answers as `claim`. */
+interface ClaimsNow {
+  readonly [CLAIM_NOW]?: (key: string, ttlMs: number) => boolean;
+}
+
 /**
- * Claims `use` in `store`, waiting at most `timeoutMs`. `ttlMs` is the proof's remaining
- * acceptance window (at least 1 ms): after it, the proof is refused as too old anyway.
+ * Gives a store of this process its synchronous claim (not enumerable). Returns the store.
+ *
+ * @example
+ * ```ts
+ * return withClaimNow({ claim: async (k, t) => claimNow(k, t) }, claimNow);
+ * ```
  */
-export async function claimProof(
+export function withClaimNow<T extends ReplayStore>(
+  store: T,
+  claimNow: (key: string, ttlMs: number) => boolean,
+): T {
+  return Object.defineProperty(store, CLAIM_NOW, { value: claimNow });
+}
+
+const FIRST: ClaimOutcome = Object.freeze({ kind: 'first' });
+const REPLAYED: ClaimOutcome = Object.freeze({ kind: 'refused', reason: 'dpop_proof_replayed' });
+
+function outcomeOf(answer: unknown): ClaimOutcome {
+  if (answer === true) return FIRST;
+  if (answer === false) return REPLAYED;
+  return {
+    kind: 'refused',
+    reason: 'replay_store_error',
+    cause: new TypeError('replay store answered something other than a boolean'),
+  };
+}
+
+function failureOf(cause: unknown): ClaimOutcome {
+  const reason = cause instanceof ReplayStoreFullError ? 'replay_store_full' : 'replay_store_error';
+  return { kind: 'refused', reason, cause };
+}
+
+/**
+ * Claims `use` in `store`, waiting at most `timeoutMs`; a store of this process answers at once.
+ * `ttlMs` is the proof's remaining acceptance window (at least 1 ms): after it, the proof is
+ * refused as too old anyway.
+ */
+export function claimProof(
   store: ReplayStore,
   use: ProofUse,
   timeoutMs: number,
   now: number = Date.now(),
-): Promise<ClaimOutcome> {
+): ClaimOutcome | Promise<ClaimOutcome> {
   const ttlMs = Math.max(1, Math.ceil(use.acceptableUntilMs - now));
+  const claimNow = (store as ReplayStore & ClaimsNow)[CLAIM_NOW];
+  if (!claimNow) return claimWithin(store, use, ttlMs, timeoutMs);
+  try {
+    return outcomeOf(claimNow(replayKey(use), ttlMs));
+  } catch (cause) {
+    return failureOf(cause);
+  }
+}
+
+async function claimWithin(
+  store: ReplayStore,
+  use: ProofUse,
+  ttlMs: number,
+  timeoutMs: number,
+): Promise<ClaimOutcome> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const answer = await Promise.race([
@@ -75,17 +131,9 @@ export async function claimProof(
         cause: new Error(`replay store did not answer within ${timeoutMs} ms`),
       };
     }
-    if (answer === true) return { kind: 'first' };
-    if (answer === false) return { kind: 'refused', reason: 'dpop_proof_replayed' };
-    return {
-      kind: 'refused',
-      reason: 'replay_store_error',
-      cause: new TypeError('replay store answered something other than a boolean'),
-    };
+    return outcomeOf(answer);
   } catch (cause) {
-    const reason =
-      cause instanceof ReplayStoreFullError ? 'replay_store_full' : 'replay_store_error';
-    return { kind: 'refused', reason, cause };
+    return failureOf(cause);
   } finally {
     if (timer) clearTimeout(timer);
   }

@@ -14,11 +14,13 @@ import {
   oauthProviderVerifier,
   requireScopes,
   type AuthResult,
+  type BearerAuthOptions,
   type Decision,
   type DirectoryUser,
   type UserDirectory,
   type Verifier,
 } from '../../lib/index.js';
+import { makeProof, proofKey } from '../helpers/dpop.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
 import { testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt, secondsFromNow } from '../helpers/tokens.js';
@@ -35,10 +37,13 @@ interface Call {
 }
 
 /** Calls `middleware` with a bare request carrying `token`, as Express would. */
-function call(middleware: RequestHandler, token: string): Call {
+function call(middleware: RequestHandler, token: string, proof?: string): Call {
+  const authorization = proof === undefined ? `Bearer ${token}` : `DPoP ${token}`;
+  const rawHeaders = ['Host', 'api.test', 'Authorization', authorization];
+  if (proof !== undefined) rawHeaders.push('DPoP', proof);
   const req = {
-    headers: { host: 'api.test', authorization: `Bearer ${token}` },
-    rawHeaders: ['Host', 'api.test', 'Authorization', `Bearer ${token}`],
+    headers: { host: 'api.test', authorization, ...(proof === undefined ? {} : { dpop: proof }) },
+    rawHeaders,
     method: 'GET',
     url: '/rest/api/2/myself',
     originalUrl: '/rest/api/2/myself',
@@ -58,13 +63,18 @@ function call(middleware: RequestHandler, token: string): Call {
   return { synchronous, settled, req };
 }
 
-function guard(verifiers: Verifier[], directory: UserDirectory = memoryDirectory(USERS)) {
+function guard(
+  verifiers: Verifier[],
+  directory: UserDirectory = memoryDirectory(USERS),
+  more: Partial<BearerAuthOptions> = {},
+) {
   const decisions: Decision[] = [];
   const middleware = bearerAuth({
     verifiers,
     directory,
     errorHandling: 'next',
     onDecision: (d) => decisions.push(d),
+    ...more,
   });
   return { middleware, decisions };
 }
@@ -263,5 +273,28 @@ describe('a reused token is decided synchronously', () => {
     requireScopes('admin')(accepted.req, {} as Response, (err?: unknown) => refused.push(err));
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ status: 403, reason: 'insufficient_scope' });
+  });
+
+  it('for a DPoP-bound token: a new proof of a known key is decided at once, a replayed one too', async () => {
+    const { middleware, decisions } = guard([jwt()], undefined, { dpop: {} });
+    const holder = await proofKey('ES256');
+    const token = await mintJwt({ key, claims: { cnf: { jkt: holder.jkt } } });
+    const url = 'http://api.test/rest/api/2/myself';
+    const first = call(middleware, token, await makeProof({ key: holder, url, token }));
+    expect(first.synchronous).toBe(false); // the key and the token are new
+    expect(await first.settled).toBeUndefined();
+    const proof = await makeProof({ key: holder, url, token });
+    const second = call(middleware, token, proof);
+    expect(second.synchronous).toBe(true);
+    expect(await second.settled).toBeUndefined();
+    expect(second.req.auth?.binding).toBe('dpop');
+    const replayed = call(middleware, token, proof);
+    expect(replayed.synchronous).toBe(true);
+    expect(await replayed.settled).toMatchObject({ reason: 'dpop_proof_replayed' });
+    expect(decisions.map((d) => [d.outcome, d.reason])).toEqual([
+      ['accept', 'accepted'],
+      ['accept', 'accepted'],
+      ['reject', 'dpop_proof_replayed'],
+    ]);
   });
 });
