@@ -3,6 +3,7 @@
  * `(req) → thumbprint or why there is none`. Three sources: the TLS socket of this process, a
  * header written by a trusted proxy, or the application's own function.
  */
+import { LRUCache } from 'lru-cache';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { decodeCertificateHeader, type CertificateEncoding } from './mtls-encodings.js';
@@ -63,13 +64,34 @@ function headerLines(req: IncomingMessage, name: string): number {
   return count;
 }
 
+/** Total length of the header values whose thumbprint a header source remembers. */
+export const REMEMBERED_HEADER_CHARS = 4 * 1024 * 1024;
+
 /**
  * A certificate forwarded by a proxy in a header, believed only when the TCP peer is trusted.
  * Two lines of the header are no certificate: one proxy writes one line, so a second one was
  * smuggled past it, and Node would have joined them into one value with ", ".
  */
+
 export function headerSource(settings: HeaderSourceSettings): CertificateSource {
   const { header, encoding, isTrusted } = settings;
+  // A proxy forwards the same certificate on every request of a client: its thumbprint is
+  // computed once per header value (a deterministic function of it), not parsed every time.
+  const remembered = new LRUCache<string, string>({
+    maxSize: REMEMBERED_HEADER_CHARS,
+    sizeCalculation: (_thumbprint, value) => Math.max(1, value.length),
+  });
+  const thumbprintOf = (value: string): string | undefined => {
+    let thumbprint = remembered.get(value);
+    if (thumbprint === undefined) {
+      const decoded = decodeCertificateHeader(encoding, value);
+      thumbprint = decoded === undefined ? undefined : certificateThumbprint(decoded);
+      if (thumbprint !== undefined && value.length <= REMEMBERED_HEADER_CHARS / 64) {
+        remembered.set(value, thumbprint);
+      }
+    }
+    return thumbprint;
+  };
   return (req) => {
     const value = req.headers[header];
     if (value === undefined) return missing(`no ${header} header`);
@@ -79,8 +101,7 @@ export function headerSource(settings: HeaderSourceSettings): CertificateSource 
     if (Array.isArray(value) || headerLines(req, header) !== 1) {
       return missing(`more than one ${header} header`);
     }
-    const decoded = decodeCertificateHeader(encoding, value);
-    const thumbprint = decoded === undefined ? undefined : certificateThumbprint(decoded);
+    const thumbprint = thumbprintOf(value);
     return thumbprint === undefined
       ? missing(`the ${header} header holds no ${encoding} certificate`)
       : { kind: 'found', thumbprint };
