@@ -4,7 +4,17 @@
  * user authenticated (`acr`, `auth_time`). Wrong types are refusals, not guesses.
  */
 import type { ReasonCode } from '../reasons.js';
+import { hasKeyDeep } from '../util/json.js';
 import type { Claims, Confirmation, Identity } from '../types.js';
+import {
+  numericDate,
+  NUMERIC_DATE_MAX,
+  readAcr,
+  readConfirmation as readBinding,
+  verifiedEmail as trustedEmail,
+} from './identity-extras.js';
+
+export { NUMERIC_DATE_MAX };
 
 const has = (claims: Claims, name: string): boolean =>
   Object.prototype.hasOwnProperty.call(claims, name);
@@ -43,10 +53,8 @@ export function readScopes(
 }
 
 /**
- * The e-mail address an identity may be looked up by: only a verified one. `email_verified: true`
- * (or the string `"true"`) trusts it; `false` / `"false"` never does, whatever `trustEmail` says;
- * with no `email_verified` at all, `trustEmail: true` trusts it. Any other value (`0`, `"yes"`)
- * is not a statement of verification: not trusted. `null` when `email` is not a string.
+ * The e-mail address an identity may be looked up by: only a verified one (the rule of
+ * identity-extras.ts, `trust: 'flag'`). `null` when `email` is not a string.
  *
  * @example
  * ```ts
@@ -57,20 +65,13 @@ export function readScopes(
 export function verifiedEmail(claims: Claims, trustEmail: boolean): string | undefined | null {
   const email = optionalString(claims, 'email');
   if (typeof email !== 'string') return email;
-  if (!has(claims, 'email_verified')) return trustEmail ? email : undefined;
-  const verified = claims.email_verified;
-  return verified === true || verified === 'true' ? email : undefined;
+  return trustedEmail(email, claims, { trust: 'flag', trustEmail });
 }
 
-/** The `cnf` members bearer-guard can prove, by claim name → Confirmation key. */
-const CONFIRMATION_MEMBERS = Object.freeze({ jkt: 'jkt', 'x5t#S256': 'x5tS256' } as const);
-
 /**
- * What a token is bound to (`cnf`, RFC 7800): a DPoP key thumbprint (`jkt`, RFC 9449) or a
- * certificate thumbprint (`x5t#S256`, RFC 8705). `undefined` when there is no `cnf`;
- * `claim_invalid` when `cnf` is not an object or holds a value that is not a string;
- * `token_binding_unsupported` when it names only confirmation methods bearer-guard cannot check
- * (`kid`, `jku`…): such a token must never be taken as a plain bearer token.
+ * What a token is bound to (`cnf`, RFC 7800), as a reason code where it cannot be used:
+ * `claim_invalid` for a `cnf` of the wrong type, `token_binding_unsupported` when it names only
+ * confirmation methods bearer-guard cannot check (`kid`, `jwk`…).
  *
  * @example
  * ```ts
@@ -78,22 +79,9 @@ const CONFIRMATION_MEMBERS = Object.freeze({ jkt: 'jkt', 'x5t#S256': 'x5tS256' }
  * ```
  */
 export function readConfirmation(claims: Claims): Confirmation | undefined | ReasonCode {
-  if (!has(claims, 'cnf')) return undefined;
-  const cnf = claims.cnf;
-  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) return 'claim_invalid';
-  const confirmation: Confirmation = {};
-  let members = 0;
-  for (const [name, value] of Object.entries(cnf)) {
-    if (typeof value !== 'string') return 'claim_invalid';
-    members += 1;
-    if (Object.prototype.hasOwnProperty.call(CONFIRMATION_MEMBERS, name)) {
-      confirmation[CONFIRMATION_MEMBERS[name as keyof typeof CONFIRMATION_MEMBERS]] = value;
-    }
-  }
-  if (confirmation.jkt === undefined && confirmation.x5tS256 === undefined) {
-    return members === 0 ? undefined : 'token_binding_unsupported';
-  }
-  return confirmation;
+  const confirmation = readBinding(claims);
+  if (confirmation === null) return 'claim_invalid';
+  return confirmation === 'unsupported' ? 'token_binding_unsupported' : confirmation;
 }
 
 /** How the user authenticated (RFC 9470): `acr` (a string) and `auth_time` (a NumericDate). */
@@ -111,24 +99,13 @@ export interface Authentication {
  * ```
  */
 export function readAuthentication(claims: Claims): Authentication | ReasonCode {
-  const acr = optionalString(claims, 'acr');
-  if (acr === null) return 'claim_invalid';
-  let authTime: number | undefined;
-  if (has(claims, 'auth_time')) {
-    const value = claims.auth_time;
-    if (!isNumericDate(value)) return 'claim_invalid';
-    authTime = value;
-  }
+  const acr = readAcr(claims);
+  const authTime = numericDate(claims, 'auth_time');
+  if (acr === null || authTime === null) return 'claim_invalid';
   return {
     ...(acr !== undefined ? { acr } : {}),
     ...(authTime !== undefined ? { authTime } : {}),
   };
-}
-
-function isNumericDate(value: unknown): value is number {
-  return (
-    typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= NUMERIC_DATE_MAX
-  );
 }
 
 /**
@@ -165,9 +142,6 @@ export function optionalString(claims: Claims, name: string): string | undefined
   return typeof value === 'string' ? value : null;
 }
 
-/** The last second of the year 9999 (RFC 7519 NumericDate): a later date means a broken token. */
-export const NUMERIC_DATE_MAX = 253_402_300_799;
-
 /**
  * `true` when every NumericDate claim present (`exp`, `nbf`, `iat`) is a finite number from 0 to
  * `NUMERIC_DATE_MAX`. A token "valid until 1e300" is refused rather than trusted forever.
@@ -188,17 +162,10 @@ export function numericDatesInRange(claims: Claims): boolean {
  * replace that object's prototype; no issuer has a reason to send one.
  */
 export function hasProtoKey(value: unknown): boolean {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (typeof current !== 'object' || current === null) continue;
-    if (!Array.isArray(current) && Object.prototype.hasOwnProperty.call(current, '__proto__')) {
-      return true;
-    }
-    for (const child of Object.values(current)) pending.push(child);
-  }
-  return false;
+  return hasKeyDeep(value, PROTO_KEY);
 }
+
+const PROTO_KEY: ReadonlySet<string> = new Set(['__proto__']);
 
 /** How a verifier reads an Identity from its claims. */
 export interface IdentityReading {

@@ -2,28 +2,33 @@
  * The parts of an Identity that say what a token is bound to and how far its names can be
  * trusted, read from a claims object (an introspection answer, a userinfo profile, a JWT payload):
  * the verified e-mail address, `cnf` (RFC 7800 / RFC 9449 §6 / RFC 8705 §3.1), `acr`, `auth_time`
- * and `iat`. Wrong types are refusals (`null`), never guesses.
+ * and `iat`. Wrong types are refusals (`null`), never guesses. The one home of these rules: the
+ * JWT reader (claims.ts) delegates here, so every verifier reads them alike.
  */
 import type { Claims, Confirmation } from '../types.js';
 
 const own = (claims: Claims, name: string): boolean =>
   Object.prototype.hasOwnProperty.call(claims, name);
 
+/** The last second of the year 9999 (RFC 7519 NumericDate): a later date means a broken token. */
+export const NUMERIC_DATE_MAX = 253_402_300_799;
+
 /**
  * What a source says about whether an address is verified: `true` for `true` / `"true"`,
  * `undefined` when it says nothing (the member is absent), `false` for anything else — `false`,
- * `"false"`, and also `0`, `1` or `"yes"`, which are not the boolean OIDC Core §5.1 defines and
- * so never vouch for an address.
+ * `"false"`, `null`, and also `0`, `1` or `"yes"`, which are not the boolean OIDC Core §5.1
+ * defines and so never vouch for an address.
  *
  * @example
  * ```ts
  * emailVerifiedFlag({ email_verified: 'true' }); // true
  * emailVerifiedFlag({ email_verified: 0 });      // false
+ * emailVerifiedFlag({ email_verified: null });   // false
  * emailVerifiedFlag({});                         // undefined
  * ```
  */
 export function emailVerifiedFlag(claims: Claims, name = 'email_verified'): boolean | undefined {
-  if (!own(claims, name) || claims[name] === undefined || claims[name] === null) return undefined;
+  if (!own(claims, name) || claims[name] === undefined) return undefined;
   const value = claims[name];
   return value === true || value === 'true';
 }
@@ -93,12 +98,17 @@ export function readConfirmation(claims: Claims): Confirmation | undefined | nul
 
 /**
  * A NumericDate claim (`iat`, `auth_time`): the number, `undefined` when absent, `null` when not
- * a finite non-negative number.
+ * a finite number from 0 to `NUMERIC_DATE_MAX`.
  */
 export function numericDate(claims: Claims, name: string): number | undefined | null {
   if (!own(claims, name) || claims[name] === undefined) return undefined;
   const value = claims[name];
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+  return typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= 0 &&
+    value <= NUMERIC_DATE_MAX
+    ? value
+    : null;
 }
 
 /** `acr`: the string, `undefined` when absent, `null` for another type. */

@@ -149,7 +149,12 @@ describe('identity fields', () => {
     ['cnf null', null, 'claim_invalid'],
     ['cnf.jkt a number', { jkt: 1 }, 'claim_invalid'],
     ['cnf.x5t#S256 an object', { 'x5t#S256': {} }, 'claim_invalid'],
-    ['cnf.jwk (a key bearer-guard cannot prove)', { jwk: { kty: 'EC' } }, 'claim_invalid'],
+    ['cnf.jkt empty', { jkt: '' }, 'claim_invalid'],
+    [
+      'cnf.jwk (an RFC 7800 key bearer-guard cannot prove)',
+      { jwk: { kty: 'EC' } },
+      'token_binding_unsupported',
+    ],
     ['cnf with only a kid', { kid: 'k1' }, 'token_binding_unsupported'],
   ])('%s is refused', async (_name, cnf, reason) => {
     const verdict = await jwtVerifier(safe).verify(

@@ -12,6 +12,10 @@ import {
   registeredClaimsTyped,
   verifiedEmail,
 } from '../../lib/verifiers/claims.js';
+import {
+  readIdentityExtras,
+  verifiedEmail as extrasEmail,
+} from '../../lib/verifiers/identity-extras.js';
 
 const reading = {
   clientIdClaims: ['client_id'],
@@ -136,5 +140,49 @@ describe('identityFromClaims', () => {
       { ...reading, trustEmail: false, username: (_c, email) => (seen.push(email), undefined) },
     );
     expect(seen).toEqual(['a@x']);
+  });
+});
+
+describe('one rule for every verifier (JWT and introspection/provider readers agree)', () => {
+  const cases: Array<Record<string, unknown>> = [
+    { email: 'a@x', email_verified: null },
+    { email: 'a@x', email_verified: 'yes' },
+    { email: 'a@x' },
+    { cnf: { jkt: 'j', jwk: { kty: 'EC' } } },
+    { cnf: { jwk: { kty: 'EC' } } },
+    { cnf: { jkt: '' } },
+    { cnf: { 'x5t#S256': 'x', kid: 7 } },
+    { acr: 'mfa', auth_time: 253_402_300_800 },
+    { auth_time: -1 },
+  ];
+
+  it.each(cases)('%p', (claims) => {
+    for (const trustEmail of [false, true]) {
+      expect(verifiedEmail(claims, trustEmail)).toBe(
+        extrasEmail(claims.email as string, claims, { trust: 'flag', trustEmail }),
+      );
+    }
+    const extras = readIdentityExtras(claims);
+    const jwtBinding = readConfirmation(claims);
+    const jwtAuthentication = readAuthentication(claims);
+    if (typeof extras === 'string') {
+      expect([jwtBinding, jwtAuthentication]).toContain(extras);
+    } else {
+      expect(jwtBinding).toEqual(extras.confirmation);
+      expect(jwtAuthentication).toEqual({
+        ...(extras.acr !== undefined ? { acr: extras.acr } : {}),
+        ...(extras.authTime !== undefined ? { authTime: extras.authTime } : {}),
+      });
+    }
+  });
+
+  it('an email_verified of null vouches for nothing, even with trustEmail', () => {
+    expect(verifiedEmail({ email: 'a@x', email_verified: null }, true)).toBeUndefined();
+  });
+
+  it('cnf members bearer-guard cannot prove may have any type beside one it can', () => {
+    expect(readConfirmation({ cnf: { jkt: 'j', jwk: { kty: 'EC' } } })).toEqual({ jkt: 'j' });
+    expect(readConfirmation({ cnf: { jwk: { kty: 'EC' } } })).toBe('token_binding_unsupported');
+    expect(readConfirmation({ cnf: { jkt: '' } })).toBe('claim_invalid');
   });
 });
