@@ -64,8 +64,33 @@ function headerLines(req: IncomingMessage, name: string): number {
   return count;
 }
 
-/** Total length of the header values whose thumbprint a header source remembers. */
-export const REMEMBERED_HEADER_CHARS = 4 * 1024 * 1024;
+/** Total length of the certificate texts whose thumbprint a source remembers. */
+export const REMEMBERED_CHARS = 4 * 1024 * 1024;
+
+/**
+ * `compute` remembered per text: a client's certificate arrives as the same text on every one
+ * of its requests, and its thumbprint is a deterministic function of that text, so it is parsed
+ * once. Only thumbprints are kept (never "no certificate"), texts over 64 K characters are not,
+ * and the texts kept total at most `REMEMBERED_CHARS`.
+ */
+function remembered(
+  compute: (text: string) => string | undefined,
+): (text: string) => string | undefined {
+  const thumbprints = new LRUCache<string, string>({
+    maxSize: REMEMBERED_CHARS,
+    sizeCalculation: (_thumbprint, text) => Math.max(1, text.length),
+  });
+  return (text) => {
+    let thumbprint = thumbprints.get(text);
+    if (thumbprint === undefined) {
+      thumbprint = compute(text);
+      if (thumbprint !== undefined && text.length <= REMEMBERED_CHARS / 64) {
+        thumbprints.set(text, thumbprint);
+      }
+    }
+    return thumbprint;
+  };
+}
 
 /**
  * A certificate forwarded by a proxy in a header, believed only when the TCP peer is trusted.
@@ -75,23 +100,10 @@ export const REMEMBERED_HEADER_CHARS = 4 * 1024 * 1024;
 
 export function headerSource(settings: HeaderSourceSettings): CertificateSource {
   const { header, encoding, isTrusted } = settings;
-  // A proxy forwards the same certificate on every request of a client: its thumbprint is
-  // computed once per header value (a deterministic function of it), not parsed every time.
-  const remembered = new LRUCache<string, string>({
-    maxSize: REMEMBERED_HEADER_CHARS,
-    sizeCalculation: (_thumbprint, value) => Math.max(1, value.length),
+  const thumbprintOf = remembered((value) => {
+    const decoded = decodeCertificateHeader(encoding, value);
+    return decoded === undefined ? undefined : certificateThumbprint(decoded);
   });
-  const thumbprintOf = (value: string): string | undefined => {
-    let thumbprint = remembered.get(value);
-    if (thumbprint === undefined) {
-      const decoded = decodeCertificateHeader(encoding, value);
-      thumbprint = decoded === undefined ? undefined : certificateThumbprint(decoded);
-      if (thumbprint !== undefined && value.length <= REMEMBERED_HEADER_CHARS / 64) {
-        remembered.set(value, thumbprint);
-      }
-    }
-    return thumbprint;
-  };
   return (req) => {
     const value = req.headers[header];
     if (value === undefined) return missing(`no ${header} header`);
@@ -113,6 +125,7 @@ export type CertificateFunction = (req: IncomingMessage) => unknown;
 
 /** The application finds the certificate itself. A throw is an error (503), never "no certificate". */
 export function functionSource(find: CertificateFunction): CertificateSource {
+  const pemThumbprint = remembered(certificateThumbprint);
   return (req) => {
     let certificate: unknown;
     try {
@@ -123,7 +136,10 @@ export function functionSource(find: CertificateFunction): CertificateSource {
     if (certificate === undefined || certificate === null) {
       return missing('the certificate function found none');
     }
-    const thumbprint = certificateThumbprint(certificate);
+    const thumbprint =
+      typeof certificate === 'string'
+        ? pemThumbprint(certificate)
+        : certificateThumbprint(certificate);
     return thumbprint === undefined
       ? missing('the certificate function returned no parsable certificate')
       : { kind: 'found', thumbprint };

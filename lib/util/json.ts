@@ -30,6 +30,37 @@ export function stringField(source: Record<string, unknown>, name: string): stri
 }
 
 /**
+ * `true` when a parsed JSON value holds one of `keys` as an own key at any depth.
+ *
+ * @example
+ * ```ts
+ * hasKeyDeep(JSON.parse('{"a":{"constructor":1}}'), new Set(['constructor'])); // true
+ * ```
+ */
+export function hasKeyDeep(value: unknown, keys: ReadonlySet<string>): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current)) {
+      for (const item of current) pending.push(item);
+      continue;
+    }
+    for (const key in current) {
+      if (!Object.prototype.hasOwnProperty.call(current, key)) continue;
+      if (keys.has(key)) return true;
+      pending.push((current as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
+}
+
+/** `true` when a parsed JSON value holds `__proto__`, `constructor` or `prototype` anywhere. */
+export function hasPoisonedKey(value: unknown): boolean {
+  return hasKeyDeep(value, POISONED_KEYS);
+}
+
+/**
  * A deep copy of a JSON value (a JWT payload parsed elsewhere) without `__proto__`,
  * `constructor` and `prototype` keys, as `parseJson` would have read it.
  *

@@ -18,7 +18,7 @@ import { sharedSettings } from '../shared/verdict-codec.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
 import { isCanonicalBase64url } from '../util/base64url.js';
-import { isObject, withoutPoisonedKeys } from '../util/json.js';
+import { hasPoisonedKey, isObject, withoutPoisonedKeys } from '../util/json.js';
 import { hasProtoKey, identityFromClaims } from './claims.js';
 import { keyObjectFor, splitCompact, verifySignature } from './jws-signature.js';
 import { withPeek } from './peek.js';
@@ -132,7 +132,10 @@ function toIdentity(payload: JWTPayload, config: ResolvedJwtOptions): Identity |
   // An issuer has no reason to sign a `__proto__` key: refuse the token. `constructor` and
   // `prototype` keys are dropped, as from every upstream answer, before applications see claims.
   if (hasProtoKey(payload)) return 'claim_invalid';
-  const claims = withoutPoisonedKeys(payload as Record<string, unknown>);
+  // The payload is this check's own parse: copied only when there is something to drop.
+  const claims = hasPoisonedKey(payload)
+    ? withoutPoisonedKeys(payload as Record<string, unknown>)
+    : (payload as Record<string, unknown>);
   // Registered claims of the wrong type refuse (`strictClaims`); a `client_id` of the wrong type
   // never falls through to `azp`.
   const identity = identityFromClaims(claims, {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { IncomingMessage } from 'node:http';
-import { headerSource } from '../../lib/binding/mtls-source.js';
+import { functionSource, headerSource } from '../../lib/binding/mtls-source.js';
 import { CLIENT_A, CLIENT_B } from './certificates.js';
 
 const source = headerSource({
@@ -50,5 +50,21 @@ describe('headerSource', () => {
     const broken = encodeURIComponent(CLIENT_A.pem.replace('MII', 'XXX'));
     expect(source(request(broken))).toMatchObject({ kind: 'missing' });
     expect(source(request(broken))).toMatchObject({ kind: 'missing' });
+  });
+});
+
+describe('functionSource', () => {
+  it('answers each returned PEM its own thumbprint, and never remembers a broken one', () => {
+    const answers = [CLIENT_A.pem, CLIENT_B.pem, CLIENT_A.pem, 'not a certificate', CLIENT_B.pem];
+    let next = 0;
+    const source = functionSource(() => answers[next++]);
+    const seen = answers.map(() => source(request('')));
+    expect(seen).toEqual([
+      { kind: 'found', thumbprint: CLIENT_A.thumbprint },
+      { kind: 'found', thumbprint: CLIENT_B.thumbprint },
+      { kind: 'found', thumbprint: CLIENT_A.thumbprint },
+      { kind: 'missing', why: 'the certificate function returned no parsable certificate' },
+      { kind: 'found', thumbprint: CLIENT_B.thumbprint },
+    ]);
   });
 });
