@@ -208,6 +208,7 @@ describe('a reused token is decided synchronously', () => {
           scopes: [],
           claims: {},
           serviceAccount: false,
+          verifier: 'own',
         },
       }),
     };

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { runInNewContext } from 'node:vm';
 import { copyData, copyIdentity } from '../../lib/util/copy.js';
 import type { Identity } from '../../lib/types.js';
