@@ -274,6 +274,12 @@ describe('a reused token is decided synchronously', () => {
     requireScopes('admin')(accepted.req, {} as Response, (err?: unknown) => refused.push(err));
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ status: 403, reason: 'insufficient_scope' });
+
+    // An application that replaces req.auth with a shallow copy keeps what the guards need.
+    Object.assign(accepted.req, { auth: { ...accepted.req.auth, tenant: 't-1' } });
+    const afterCopy: unknown[] = [];
+    requireScopes('admin')(accepted.req, {} as Response, (err?: unknown) => afterCopy.push(err));
+    expect(afterCopy[0]).toMatchObject({ status: 403, reason: 'insufficient_scope' });
   });
 
   it('for a DPoP-bound token: a new proof of a known key is decided at once, a replayed one too', async () => {
