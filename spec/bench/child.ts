@@ -31,7 +31,9 @@ export async function startChild(
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
 ): Promise<Child> {
-  const execArgv = ['--import', 'tsx', ...nodeFlags];
+  // BENCH_NODE_FLAGS: extra Node.js/V8 flags for every child (e.g. `--single-threaded-gc`).
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const execArgv = ['--import', 'tsx', ...nodeFlags, ...extra];
   const child = fork(file, [...args], {
     env: { ...process.env, ...env },
     execArgv,
