@@ -105,12 +105,12 @@ function guard(
     if (!state) {
       if (!warnedNoAuth) {
         warnedNoAuth = true;
-        process.emitWarning(
-          `${name} is used on a route that bearerAuth does not protect; answering 500`,
-          {
-            code: 'BEARER_GUARD_NO_AUTH',
-          },
-        );
+        // A req.auth without bearerAuth's mark was set (or replaced by a copy) by someone else.
+        const why =
+          getRequestAuth(req) === undefined
+            ? 'is used on a route that bearerAuth does not protect'
+            : 'found a req.auth that bearerAuth did not set (change req.auth in place rather than replacing it)';
+        process.emitWarning(`${name} ${why}; answering 500`, { code: 'BEARER_GUARD_NO_AUTH' });
       }
       return send(req, res, next, new BearerAuthError('guard_without_auth'), FALLBACK, started);
     }

@@ -16,7 +16,7 @@ import { BearerAuthError } from './errors.js';
 import { extractToken, type Extraction } from './extract.js';
 import type { ResolvedBearerAuthOptions } from './options.js';
 import type { ReasonCode } from './reasons.js';
-import { markIdentity, markRequest, type RequestState } from './request-state.js';
+import { markRequest, markResult, type RequestState } from './request-state.js';
 import { setRequestAuth } from './request-auth.js';
 import { sourcesOf } from './request-sources.js';
 import { attachRendering, renderError, writeResponse } from './respond.js';
@@ -202,15 +202,16 @@ class Flow {
 
   #accept(identity: Identity, user: object): void {
     const binding = this.#binding as Binding;
-    // One property written on the request: guards find the settings on `req.auth.identity`.
-    setRequestAuth(this.#req, {
+    // One property written on the request: guards find the settings on `req.auth`.
+    const result = {
       token: this.#token,
       user,
-      identity: markIdentity(identity, this.#pipeline.state),
+      identity,
       scopes: identity.scopes,
       claims: identity.claims,
       binding,
-    });
+    };
+    setRequestAuth(this.#req, markResult(result, this.#pipeline.state));
     if (this.#pipeline.observed()) {
       this.#report({
         outcome: 'accept',
