@@ -94,6 +94,8 @@ export interface ResultsInput {
   upstreamCalls: Record<string, unknown>;
   /** CPU µs per request of bearerAuth alone on a JWT cache hit (micro.ts). */
   middlewareUs: number;
+  /** First sight without HTTP, beside express-oauth2-jwt-bearer in one process (micro-first.mjs). */
+  firstSight: { bearerGuardUs: number; peerUs: number } | undefined;
   scale: { figures: ScaleFigure[]; notes: string[] } | undefined;
 }
 
@@ -217,6 +219,13 @@ export function renderResults(input: ResultsInput): string {
     '',
     `bearerAuth alone, without HTTP (\`spec/bench/micro.ts\`): ${input.middlewareUs.toFixed(2)} µs of CPU per request on a JWT cache hit (RS256 token reused, memory directory).`,
   );
+  if (input.firstSight) {
+    const { bearerGuardUs, peerUs } = input.firstSight;
+    out.push(
+      '',
+      `First sight without HTTP, in one process beside express-oauth2-jwt-bearer (\`spec/bench/micro-first.mjs\`, new RS256 tokens, remote JWK Set): bearer-guard ${bearerGuardUs.toFixed(1)} µs, the peer ${peerUs.toFixed(1)} µs of CPU per token (${(peerUs / bearerGuardUs).toFixed(2)}× in bearer-guard's favour). A different method from the side-by-side rows, printed beside them because the two disagree (docs/performance.md).`,
+    );
+  }
 
   if (input.scale) {
     out.push(

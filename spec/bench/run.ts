@@ -327,6 +327,13 @@ async function main(): Promise<void> {
     const micro = await startChild(here('./micro.ts'), [], SERVER_CORE, env);
     const middlewareUs = micro.ready.middlewareUs as number;
     await micro.stop();
+    console.log('first sight without HTTP, beside express-oauth2-jwt-bearer…');
+    const first = await startChild(here('./micro-first.mjs'), ['1500'], SERVER_CORE, env);
+    const firstSight = {
+      bearerGuardUs: first.ready.bearerGuardUs as number,
+      peerUs: first.ready.peerUs as number,
+    };
+    await first.stop();
 
     let scale: ResultsInput['scale'];
     if (settings.scale) {
@@ -345,6 +352,7 @@ async function main(): Promise<void> {
       notes,
       upstreamCalls,
       middlewareUs,
+      firstSight,
       scale,
     });
     console.log(`\n${markdown}`);
