@@ -4,6 +4,7 @@
  * or the proof. A store that throws or does not answer in time fails closed (503).
  */
 import { sha256 } from '../util/hash.js';
+import { syncTwin } from '../util/sync-twin.js';
 import type { ReasonCode } from '../reasons.js';
 
 /**
@@ -49,15 +50,11 @@ export type ClaimOutcome =
 
 const TIMED_OUT = Symbol('timed out');
 
-const CLAIM_NOW: unique symbol = Symbol('bearer-guard.claim-now');
-
-/** A store that can also claim without a promise (the in-memory one): same answers as `claim`. */
-interface ClaimsNow {
-  readonly [CLAIM_NOW]?: (key: string, ttlMs: number) => boolean;
-}
+/** The in-memory store's claim without a promise: the same answers as its `claim`. */
+const CLAIM_NOW = syncTwin<(key: string, ttlMs: number) => boolean>('claim-now');
 
 /**
- * Gives a store of this process its synchronous claim (not enumerable). Returns the store.
+ * Gives a store of this process its synchronous claim. Returns the store.
  *
  * @example
  * ```ts
@@ -68,7 +65,7 @@ export function withClaimNow<T extends ReplayStore>(
   store: T,
   claimNow: (key: string, ttlMs: number) => boolean,
 ): T {
-  return Object.defineProperty(store, CLAIM_NOW, { value: claimNow });
+  return CLAIM_NOW.attach(store, claimNow);
 }
 
 const FIRST: ClaimOutcome = Object.freeze({ kind: 'first' });
@@ -101,7 +98,7 @@ export function claimProof(
   now: number = Date.now(),
 ): ClaimOutcome | Promise<ClaimOutcome> {
   const ttlMs = Math.max(1, Math.ceil(use.acceptableUntilMs - now));
-  const claimNow = (store as ReplayStore & ClaimsNow)[CLAIM_NOW];
+  const claimNow = CLAIM_NOW.of(store);
   if (!claimNow) return claimWithin(store, use, ttlMs, timeoutMs);
   try {
     return outcomeOf(claimNow(replayKey(use), ttlMs));

@@ -10,6 +10,7 @@ import type {
   Identity,
   UserDirectory,
 } from '../types.js';
+import { syncTwin } from '../util/sync-twin.js';
 
 /** A `UserDirectory` or a plain lookup function. */
 export type DirectoryInput<U extends DirectoryUser = DirectoryUser> =
@@ -26,7 +27,7 @@ export type FindUser = ((
 };
 
 /** A directory's synchronous lookup, for directories that never wait (memoryDirectory). */
-export const FIND_NOW: unique symbol = Symbol('bearer-guard.findNow');
+export const FIND_NOW = syncTwin<(identity: Identity) => DirectoryUser | null>('find-now');
 
 /** `true` when `value` is usable as a directory. */
 export function isDirectoryInput(value: unknown): value is DirectoryInput {
@@ -64,11 +65,8 @@ export function adaptDirectory(directory: DirectoryInput): FindUser {
       : (identity, req, ctx) => directory.find(identity, req, ctx);
   const findUser: FindUser = async (identity, req, ctx) =>
     checkDirectoryAnswer(await find(identity, req, ctx));
-  const now =
-    typeof directory === 'object' ? (directory as { [FIND_NOW]?: unknown })[FIND_NOW] : undefined;
-  if (typeof now === 'function') {
-    // memoryDirectory's own lookup: it answers a copy of a plain-data entry, or null.
-    findUser.now = now as (identity: Identity) => DirectoryUser | null;
-  }
+  // memoryDirectory's own lookup: it answers a copy of a plain-data entry, or null.
+  const now = FIND_NOW.of(directory);
+  if (now) findUser.now = now;
   return findUser;
 }

@@ -117,8 +117,5 @@ export function memoryDirectory<U extends DirectoryUser>(
     return entry === null ? null : copyData(entry);
   };
   // The middleware calls the synchronous form directly: no promise, no timer.
-  return Object.assign(
-    { find: async (identity: Identity) => findNow(identity) },
-    { [FIND_NOW]: findNow },
-  );
+  return FIND_NOW.attach({ find: async (identity: Identity) => findNow(identity) }, findNow);
 }

@@ -14,8 +14,6 @@ import {
   verifiedEmail as trustedEmail,
 } from './identity-extras.js';
 
-export { NUMERIC_DATE_MAX };
-
 const has = (claims: Claims, name: string): boolean =>
   Object.prototype.hasOwnProperty.call(claims, name);
 

@@ -54,23 +54,18 @@ const NOT_CLIENT_CREDENTIALS: Verdict = Object.freeze({
   reason: 'not_client_credentials',
 });
 
-/** `via`'s verdict when it is not a client-credentials token's; `undefined` when it is one. */
-function notMapped(
-  verdict: Verdict,
-  config: ResolvedClientCredentialsOptions,
-): Verdict | undefined {
-  if (verdict.kind !== 'accept') return verdict;
-  const isClientCredentials = config.isClientCredentials ?? isClientCredentialsToken;
-  return isClientCredentials(verdict.identity) !== true ? NOT_CLIENT_CREDENTIALS : undefined;
+/** `true` when an identity `via` accepted is a client's own (client-credentials) token. */
+function isClientToken(identity: Identity, config: ResolvedClientCredentialsOptions): boolean {
+  return (config.isClientCredentials ?? isClientCredentialsToken)(identity) === true;
 }
 
 async function decide(
   verdict: Verdict,
   config: ResolvedClientCredentialsOptions,
 ): Promise<Verdict> {
-  const decided = notMapped(verdict, config);
-  if (decided || verdict.kind !== 'accept') return decided ?? verdict;
+  if (verdict.kind !== 'accept') return verdict;
   const { identity } = verdict;
+  if (!isClientToken(identity, config)) return NOT_CLIENT_CREDENTIALS;
 
   const clientId = clientIdOf(identity);
   if (clientId === undefined) return { kind: 'reject', reason: 'client_not_mapped' };
@@ -128,8 +123,9 @@ export function clientCredentialsVerifier(options: ClientCredentialsVerifierOpti
   const peek = (token: string): Verdict | undefined => {
     const verdict = peekVia?.(token);
     if (verdict === undefined) return undefined;
+    if (verdict.kind !== 'accept') return verdict;
     try {
-      return notMapped(verdict, config);
+      return isClientToken(verdict.identity, config) ? undefined : NOT_CLIENT_CREDENTIALS;
     } catch {
       return undefined; // `verify` reports the failure
     }

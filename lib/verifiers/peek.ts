@@ -5,19 +5,15 @@
  * Kept off the public `Verifier` type: an application's verifier is always asked through `verify`.
  */
 import type { Verdict, Verifier } from '../types.js';
+import { syncTwin } from '../util/sync-twin.js';
 
 /** The verdict `verify` would resolve to, when it is known now; else `undefined`. */
 export type Peek = (token: string) => Verdict | undefined;
 
-const PEEK: unique symbol = Symbol('bearer-guard.peek');
-
-interface Peekable {
-  readonly [PEEK]?: Peek;
-}
+const PEEK = syncTwin<Peek>('peek');
 
 /**
- * Gives `verifier` its synchronous look (not enumerable, so spreading or logging the verifier
- * does not show it). Returns the verifier.
+ * Gives `verifier` its synchronous look. Returns the verifier.
  *
  * @example
  * ```ts
@@ -25,11 +21,10 @@ interface Peekable {
  * ```
  */
 export function withPeek<T extends Verifier>(verifier: T, peek: Peek): T {
-  Object.defineProperty(verifier, PEEK, { value: peek });
-  return verifier;
+  return PEEK.attach(verifier, peek);
 }
 
 /** The synchronous look of a verifier, when it has one. */
 export function peekOf(verifier: Verifier): Peek | undefined {
-  return (verifier as Verifier & Peekable)[PEEK];
+  return PEEK.of(verifier);
 }
