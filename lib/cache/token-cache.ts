@@ -52,6 +52,12 @@ export interface TokenCache<V> {
   /** The fresh cached value of a token now, without a promise; `undefined` on a miss. */
   peek(token: string): V | undefined;
   /**
+   * The fresh cached value of a token, else `loadNow`'s value, stored as `resolve` would store a
+   * loader's: both without a promise. `undefined` when neither is known now (`loadNow` gave
+   * `undefined`) or when the cache has a shared level, which only `resolve` reads.
+   */
+  peekOrLoadNow(token: string, loadNow: () => Loaded<V> | undefined): V | undefined;
+  /**
    * Forgets a token at once (e.g. after learning it was revoked): its entry is dropped and a check
    * of it in flight will not be stored. `true` if there was either.
    */
@@ -189,6 +195,24 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
         cacheChannel.publish({ cache: name, hit: true, level: 'memory' });
       }
       return hit;
+    },
+    peekOrLoadNow(token, loadNow) {
+      const key = keyOf(token);
+      const hit = lookup(key);
+      // A shared level is read by `resolve` alone: the miss is left to it (and published there).
+      if (hit === undefined && shared) return undefined;
+      const loaded = hit === undefined ? loadNow() : undefined;
+      if (hit === undefined && loaded === undefined) return undefined;
+      if (cacheChannel.hasSubscribers) {
+        cacheChannel.publish({ cache: name, hit: hit !== undefined, level: 'memory' });
+      }
+      if (hit !== undefined) return hit;
+      const { value, ttlMs } = loaded as Loaded<V>;
+      if (enabled && ttlMs > 0) {
+        const ttl = Math.ceil(ttlMs);
+        lru.set(key, { value, until: now() + ttl }, { ttl });
+      }
+      return value;
     },
     forget(token) {
       return handle.forgetId(keyOf(token));

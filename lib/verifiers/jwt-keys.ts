@@ -40,6 +40,11 @@ export interface KeySource {
   /** The issuer learned from discovery (only for `discovery`). */
   issuer(signal?: AbortSignal): Promise<string | undefined | KeyLookup>;
   keysFor(header: JWSHeaderParameters, signal?: AbortSignal): Promise<KeyLookup>;
+  /**
+   * What `keysFor` would answer now, when that is known without waiting (keys imported and
+   * selected before, a set not due for a refresh); `undefined` means "ask `keysFor`".
+   */
+  keysNow(header: JWSHeaderParameters): KeyLookup | undefined;
   /** Calls `listener` whenever the key set changes (a remote rotation). */
   onRotate(listener: () => void): void;
 }
@@ -60,6 +65,12 @@ export interface RemoteKeySettings {
 }
 
 const MAX_CANDIDATE_KEYS = 4;
+
+const ALG_NOT_ALLOWED: KeyLookup = Object.freeze({
+  kind: 'failure',
+  reason: 'algorithm_not_allowed',
+  unavailable: false,
+});
 
 function fail(message: string): never {
   throw new TypeError(`jwtVerifier: ${message}`);
@@ -125,6 +136,38 @@ export async function selectFrom(
   }
 }
 
+/** A key set's selection, remembered per (`alg`, `kid`) once it has found keys. */
+export interface RememberedSelection {
+  select(header: JWSHeaderParameters): Promise<KeyLookup>;
+  /** The keys found before for this header's `alg` and `kid`; `undefined` when not known. */
+  now(header: JWSHeaderParameters): KeyLookup | undefined;
+}
+
+/**
+ * jose picks a set's keys by the header's `alg` and `kid` alone, so the keys it found for a pair
+ * are the answer for that pair until the set changes. Only selections that found keys are kept:
+ * they are bounded by the set's own members, whatever `kid`s requests make up.
+ */
+export function rememberSelection(set: ReturnType<typeof createLocalJWKSet>): RememberedSelection {
+  const found = new Map<string, KeyLookup>();
+  const keyOf = (header: JWSHeaderParameters): string | undefined =>
+    typeof header.alg !== 'string'
+      ? undefined
+      : `${header.alg} ${typeof header.kid === 'string' ? `k${header.kid}` : '-'}`;
+  return {
+    async select(header) {
+      const lookup = await selectFrom(set, header);
+      const key = keyOf(header);
+      if (lookup.kind === 'keys' && key !== undefined) found.set(key, lookup);
+      return lookup;
+    },
+    now(header) {
+      const key = keyOf(header);
+      return key === undefined ? undefined : found.get(key);
+    },
+  };
+}
+
 /** A static JWK Set given in the options. */
 export function staticKeySet(jwks: unknown): KeySource {
   let snapshot: unknown;
@@ -137,16 +180,17 @@ export function staticKeySet(jwks: unknown): KeySource {
   if (keys.length === 0) fail('"jwks" option holds no keys');
   const algorithms = [...new Set(keys.flatMap((k) => algorithmsForJwk(k)))];
   if (algorithms.length === 0) fail('"jwks" option holds no key usable for a JWS signature');
-  let set: ReturnType<typeof createLocalJWKSet>;
+  let selection: RememberedSelection;
   try {
-    set = createLocalJWKSet({ keys });
+    selection = rememberSelection(createLocalJWKSet({ keys }));
   } catch (cause) {
     throw new TypeError('jwtVerifier: "jwks" option is not a valid JWK Set', { cause });
   }
   return {
     algorithms,
     issuer: async () => undefined,
-    keysFor: (header) => selectFrom(set, header),
+    keysFor: (header) => selection.select(header),
+    keysNow: (header) => selection.now(header),
     onRotate: () => undefined,
   };
 }
@@ -208,25 +252,32 @@ export function singleKey(publicKey: unknown): KeySource {
       '"publicKey" option is not a key type that can verify a JWS (RSA, EC P-256/384/521 or Ed25519)',
     );
   const imported = new Map<string, Promise<CryptoKey | Uint8Array>>();
+  // The import of the key for each algorithm, once it has succeeded.
+  const ready = new Map<string, KeyLookup>();
   return {
     algorithms,
     issuer: async () => undefined,
     async keysFor(header) {
       const alg = header.alg;
-      if (typeof alg !== 'string' || !algorithms.includes(alg)) {
-        return { kind: 'failure', reason: 'algorithm_not_allowed', unavailable: false };
-      }
+      if (typeof alg !== 'string' || !algorithms.includes(alg)) return ALG_NOT_ALLOWED;
       let key = imported.get(alg);
       if (!key) {
         key = importJWK({ ...jwk, alg }, alg);
         imported.set(alg, key);
       }
       try {
-        return { kind: 'keys', keys: [await key] };
+        const lookup: KeyLookup = { kind: 'keys', keys: [await key] };
+        ready.set(alg, lookup);
+        return lookup;
       } catch (cause) {
         imported.delete(alg);
         return { kind: 'failure', reason: 'algorithm_not_allowed', unavailable: false, cause };
       }
+    },
+    keysNow(header) {
+      const alg = header.alg;
+      if (typeof alg !== 'string' || !algorithms.includes(alg)) return ALG_NOT_ALLOWED;
+      return ready.get(alg);
     },
     onRotate: () => undefined,
   };
@@ -249,17 +300,16 @@ export function hmacSecret(secret: unknown): KeySource {
     );
   }
   const lookup: KeyLookup = { kind: 'keys', keys: [bytes] };
+  const keysNow = (header: JWSHeaderParameters): KeyLookup => {
+    const alg = header.alg;
+    return typeof alg !== 'string' || !algorithms.includes(alg) ? ALG_NOT_ALLOWED : lookup;
+  };
   return {
     algorithms,
     symmetric: true,
     issuer: async () => undefined,
-    async keysFor(header) {
-      const alg = header.alg;
-      if (typeof alg !== 'string' || !algorithms.includes(alg)) {
-        return { kind: 'failure', reason: 'algorithm_not_allowed', unavailable: false };
-      }
-      return lookup;
-    },
+    keysFor: async (header) => keysNow(header),
+    keysNow,
     onRotate: () => undefined,
   };
 }

@@ -12,15 +12,16 @@ import type { ReasonCode } from '../reasons.js';
 import { isObject, stringField } from '../util/json.js';
 import { upstreamUrl } from '../util/url.js';
 import {
-  selectFrom,
+  rememberSelection,
   usableKeys,
+  type RememberedSelection,
   type KeyLookup,
   type KeySource,
   type RemoteKeySettings,
 } from './jwt-keys.js';
 
 interface RemoteSet {
-  set: ReturnType<typeof createLocalJWKSet>;
+  selection: RememberedSelection;
   fetchedAt: number;
 }
 
@@ -124,14 +125,14 @@ export function remoteKeySet(
         new Error(`${url.origin}${url.pathname} is not a JWK Set`),
       );
     }
-    let set: ReturnType<typeof createLocalJWKSet>;
+    let selection: RememberedSelection;
     try {
-      set = createLocalJWKSet({ keys: usableKeys(answer.value, false) });
+      selection = rememberSelection(createLocalJWKSet({ keys: usableKeys(answer.value, false) }));
     } catch (cause) {
       return unavailable('upstream_invalid_response', cause);
     }
     const rotated = current !== undefined;
-    current = { set, fetchedAt: settings.now() };
+    current = { selection, fetchedAt: settings.now() };
     if (rotated) listeners.forEach((listener) => listener());
     return undefined;
   });
@@ -150,13 +151,18 @@ export function remoteKeySet(
           return stillFailing(fetcher, 'JWK Set fetch');
         }
       }
-      const first = await selectFrom((current as RemoteSet).set, header);
+      const first = await (current as RemoteSet).selection.select(header);
       if (first.kind === 'keys' || first.reason !== 'key_not_found') return first;
       // An unknown kid may mean the issuer rotated its keys: refetch, at most once per cooldown.
       if (fetcher.waiting()) return first;
       const failed = await fetcher.run();
       if (failed) return failed;
-      return selectFrom((current as RemoteSet).set, header);
+      return (current as RemoteSet).selection.select(header);
+    },
+    keysNow(header) {
+      // Only while the set is not due for a refresh: a stale set is refreshed by `keysFor`.
+      if (!current || settings.now() - current.fetchedAt >= settings.maxAgeMs) return undefined;
+      return current.selection.now(header);
     },
     onRotate(listener) {
       listeners.push(listener);

@@ -22,6 +22,7 @@ import { hasPoisonedKey, isObject, withoutPoisonedKeys } from '../util/json.js';
 import { hasProtoKey, identityFromClaims } from './claims.js';
 import { keyObjectFor, splitCompact, verifySignature } from './jws-signature.js';
 import { withPeek } from './peek.js';
+import type { KeyLookup } from './jwt-keys.js';
 import {
   normalizeJwtOptions,
   type JwtVerifierOptions,
@@ -176,24 +177,56 @@ function checkClaimRules(
   });
 }
 
+/** A token read without trusting it: a JWS with an `alg`, canonical parts and a JSON payload. */
+interface ReadToken {
+  header: JWSHeaderParameters & { alg: string };
+  payload: JWTPayload;
+}
+
+/** A token whose signature is all that is left to check, with what it is checked against. */
+interface Ready extends ReadToken {
+  issuer: readonly string[] | undefined;
+  config: ResolvedJwtOptions;
+}
+
+/** Reads a token, or says why it is not a JWT this verifier can read. */
+function readToken(token: string): ReadToken | Verdict {
+  const decoded = decode(token);
+  if (!decoded) return pass('token_not_jwt');
+  const { header, payload } = decoded;
+  if (typeof header.alg !== 'string') return reject('jwt_malformed');
+  // One signed token, one string: a second spelling would be a second cache entry.
+  if (!token.split('.').every(isCanonicalBase64url)) return reject('jwt_malformed');
+  if (!payload) return reject('jwt_malformed');
+  return { header: header as ReadToken['header'], payload };
+}
+
+/** The header's rules and the issuer, before any key is looked up. */
+function admit(
+  token: ReadToken,
+  issuer: readonly string[] | undefined,
+  config: ResolvedJwtOptions,
+): Ready | Verdict {
+  const { header, payload } = token;
+  // RFC 8725 §3.8: a token from another issuer is not ours; the next verifier may know it.
+  if (issuer && !issuerMatches(issuer, payload.iss)) return pass('issuer_mismatch');
+  if (!typAllowed(header.typ, config.requireAtJwt)) return reject('typ_mismatch');
+  if (header.crit !== undefined) return reject('crit_unsupported');
+  if (!config.algorithms.includes(header.alg)) return reject('algorithm_not_allowed');
+  return { header, payload, issuer, config };
+}
+
 /**
  * The signature, synchronously with `node:crypto` against each candidate key (keys imported and
  * selected by jose, converted once), then jose's claim rules, then ours.
  */
-async function verifySignedToken(
-  token: string,
-  header: JWSHeaderParameters & { alg: string },
-  payload: JWTPayload,
-  issuer: readonly string[] | undefined,
-  config: ResolvedJwtOptions,
-  signal: AbortSignal | undefined,
-): Promise<Verdict> {
-  const lookup = await config.keys.keysFor(header, signal);
+function verifySignedToken(token: string, ready: Ready, lookup: KeyLookup): Verdict {
   if (lookup.kind === 'failure') {
     return lookup.unavailable
       ? { kind: 'unavailable', reason: lookup.reason, cause: lookup.cause }
       : reject(lookup.reason, lookup.cause);
   }
+  const { header, payload, issuer, config } = ready;
   const parts = splitCompact(token);
   const signed =
     parts !== undefined &&
@@ -259,15 +292,9 @@ export function jwtVerifier(
   config.keys.onRotate(() => cache.clear());
 
   async function check(token: string, ctx?: VerifyContext): Promise<Verdict> {
-    const decoded = decode(token);
-    if (!decoded) return pass('token_not_jwt');
-    const { header, payload } = decoded;
-    if (typeof header.alg !== 'string') return reject('jwt_malformed');
-    // One signed token, one string: a second spelling would be a second cache entry.
-    if (!token.split('.').every(isCanonicalBase64url)) return reject('jwt_malformed');
-    if (!payload) return reject('jwt_malformed');
-
     // `false`: no issuer is checked; `undefined`: the discovered one.
+    const decoded = readToken(token);
+    if (!('header' in decoded)) return decoded;
     let issuer = config.issuer === false ? undefined : config.issuer;
     if (config.issuer === undefined) {
       const discovered = await config.keys.issuer(ctx?.signal);
@@ -278,17 +305,26 @@ export function jwtVerifier(
       }
       if (discovered) issuer = [discovered];
     }
-    // RFC 8725 §3.8: a token from another issuer is not ours; the next verifier may know it.
-    if (issuer && !issuerMatches(issuer, payload.iss)) return pass('issuer_mismatch');
-    if (!typAllowed(header.typ, config.requireAtJwt)) return reject('typ_mismatch');
-    if (header.crit !== undefined) return reject('crit_unsupported');
-    if (!config.algorithms.includes(header.alg)) return reject('algorithm_not_allowed');
-
+    const ready = admit(decoded, issuer, config);
+    if (!('config' in ready)) return ready;
     // Keys known before any fetch (publicKey, jwks) leave nothing to abort: building the
     // request's AbortSignal would only cost time on every first sight of a token.
     const signal = config.keys.algorithms ? undefined : ctx?.signal;
-    const signedHeader = header as JWSHeaderParameters & { alg: string };
-    return verifySignedToken(token, signedHeader, payload, issuer, config, signal);
+    return verifySignedToken(token, ready, await config.keys.keysFor(ready.header, signal));
+  }
+
+  /**
+   * `check` without a promise, when everything it needs is at hand: a configured issuer (or none)
+   * and keys imported and selected before. `undefined` means "ask `check`".
+   */
+  function checkNow(token: string): Verdict | undefined {
+    if (config.issuer === undefined) return undefined;
+    const decoded = readToken(token);
+    if (!('header' in decoded)) return decoded;
+    const ready = admit(decoded, config.issuer === false ? undefined : config.issuer, config);
+    if (!('config' in ready)) return ready;
+    const lookup = config.keys.keysNow(ready.header);
+    return lookup === undefined ? undefined : verifySignedToken(token, ready, lookup);
   }
 
   // The cache is asked first: a hit is this very token, accepted before, so it is not decoded
@@ -300,6 +336,17 @@ export function jwtVerifier(
       return { value: verdict, ttlMs: cacheLifetimeMs(verdict, config) };
     });
   }
+
+  // The synchronous look: a cache hit, or a first sight decided at once (`checkNow`), cached as
+  // `verify` would cache it.
+  const loadNow = (token: string) => {
+    const verdict = checkNow(token);
+    return verdict === undefined
+      ? undefined
+      : { value: verdict, ttlMs: cacheLifetimeMs(verdict, config) };
+  };
+  const peek = (token: string): Verdict | undefined =>
+    hasTwoDots(token) ? cache.peekOrLoadNow(token, () => loadNow(token)) : NOT_JWT;
 
   const verifier: Verifier & { forget(token: string): boolean } = {
     name: config.name,
@@ -313,5 +360,5 @@ export function jwtVerifier(
       return discovered ? [discovered] : [];
     },
   };
-  return withPeek(verifier, (token) => (hasTwoDots(token) ? cache.peek(token) : NOT_JWT));
+  return withPeek(verifier, peek);
 }

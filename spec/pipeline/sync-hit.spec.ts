@@ -11,7 +11,9 @@ import {
   introspectionVerifier,
   jwtVerifier,
   memoryDirectory,
+  memoryStore,
   oauthProviderVerifier,
+  sharedCache,
   requireScopes,
   type AuthResult,
   type BearerAuthOptions,
@@ -22,7 +24,7 @@ import {
 } from '../../lib/index.js';
 import { makeProof, proofKey } from '../helpers/dpop.js';
 import { startJsonServer, type JsonServer } from '../helpers/json-server.js';
-import { testKey } from '../helpers/keys.js';
+import { jwksOf, testKey } from '../helpers/keys.js';
 import { AUDIENCE, ISSUER, mintJwt, secondsFromNow } from '../helpers/tokens.js';
 import { USERS } from '../helpers/users.js';
 
@@ -303,5 +305,124 @@ describe('a reused token is decided synchronously', () => {
       ['accept', 'accepted'],
       ['reject', 'dpop_proof_replayed'],
     ]);
+  });
+});
+
+describe('a token never seen is decided synchronously when its keys are at hand', () => {
+  const other = testKey('RS256', 'rs256-2');
+  let jwks: JsonServer;
+  beforeAll(async () => {
+    jwks = await startJsonServer((req) =>
+      req.path === '/jwks'
+        ? { json: jwksOf(key, other) }
+        : req.path === '/.well-known/openid-configuration'
+          ? { json: { issuer: jwks.url, jwks_uri: `${jwks.url}/jwks` } }
+          : { status: 404, json: {} },
+    );
+  });
+  afterAll(() => jwks.close());
+
+  /** The first token waits for the key's import (or the set's fetch); every later one does not. */
+  async function warm(middleware: RequestHandler): Promise<void> {
+    const first = call(middleware, await mintJwt({ key }));
+    expect(first.synchronous).toBe(false);
+    expect(await first.settled).toBeUndefined();
+  }
+
+  const byKey = () => jwtVerifier({ publicKey: key.publicPem, issuer: ISSUER, audience: AUDIENCE });
+  const bySet = () =>
+    jwtVerifier({ jwksUri: `${jwks.url}/jwks`, issuer: ISSUER, audience: AUDIENCE });
+
+  it.each([
+    ['a public key', byKey],
+    [
+      'a JWK Set given in the options',
+      () => jwtVerifier({ jwks: jwksOf(key, other), issuer: ISSUER, audience: AUDIENCE }),
+    ],
+    ['a remote JWK Set already fetched', bySet],
+  ])(
+    'with %s: new tokens are accepted, forged and expired ones refused, at once',
+    async (_, verifier) => {
+      const { middleware, decisions } = guard([verifier()]);
+      await warm(middleware);
+      const fresh = call(middleware, await mintJwt({ key, claims: { jti: 'new-1' } }));
+      expect(fresh.synchronous).toBe(true);
+      expect(await fresh.settled).toBeUndefined();
+      expect(fresh.req.auth?.claims.jti).toBe('new-1');
+      const [header, payload] = (await mintJwt({ key })).split('.');
+      const forged = call(middleware, `${header}.${payload}.${'A'.repeat(342)}`);
+      expect(forged.synchronous).toBe(true);
+      expect(await forged.settled).toMatchObject({ reason: 'signature_invalid' });
+      const expired = call(
+        middleware,
+        await mintJwt({ key, claims: { exp: secondsFromNow(-600) } }),
+      );
+      expect(expired.synchronous).toBe(true);
+      expect(await expired.settled).toMatchObject({ reason: 'token_expired' });
+      // The accepted token is cached as verify would cache it: its reuse is a hit.
+      const again = call(middleware, await mintJwt({ key, claims: { jti: 'new-1' } }));
+      expect(again.synchronous).toBe(true);
+      expect(decisions.map((d) => d.outcome)).toEqual([
+        'accept',
+        'accept',
+        'reject',
+        'reject',
+        'accept',
+      ]);
+    },
+  );
+
+  it('fetches the set once, and a second key of it waits only for its own first selection', async () => {
+    const { middleware } = guard([bySet()]);
+    await warm(middleware);
+    const fetched = jwks.count('/jwks');
+    const second = call(middleware, await mintJwt({ key: other }));
+    expect(second.synchronous).toBe(false);
+    expect(await second.settled).toBeUndefined();
+    const secondAgain = call(middleware, await mintJwt({ key: other, claims: { jti: 'x' } }));
+    expect(secondAgain.synchronous).toBe(true);
+    expect(await secondAgain.settled).toBeUndefined();
+    expect(jwks.count('/jwks')).toBe(fetched);
+  });
+
+  it('waits for a kid the set does not hold (it may have rotated), and refuses it after asking', async () => {
+    const { middleware } = guard([bySet()]);
+    await warm(middleware);
+    const stranger = testKey('RS256', 'not-in-the-set');
+    const unknown = call(middleware, await mintJwt({ key: stranger }));
+    expect(unknown.synchronous).toBe(false);
+    expect(await unknown.settled).toMatchObject({ reason: 'key_not_found' });
+  });
+
+  it('waits for the issuer when it is discovered', async () => {
+    const { middleware } = guard([jwtVerifier({ discovery: jwks.url, audience: AUDIENCE })]);
+    const claims = { iss: jwks.url };
+    const first = call(middleware, await mintJwt({ key, claims }));
+    expect(await first.settled).toBeUndefined();
+    const fresh = call(middleware, await mintJwt({ key, claims: { ...claims, jti: 'd-1' } }));
+    expect(fresh.synchronous).toBe(false);
+    expect(await fresh.settled).toBeUndefined();
+  });
+
+  it('waits for a shared cache level, which only the asynchronous path reads', async () => {
+    const shared = sharedCache({
+      store: memoryStore(),
+      secret: 'a-shared-cache-secret-of-at-least-32-bytes',
+      namespace: 'sync-first-sight',
+    });
+    const { middleware } = guard([
+      jwtVerifier({
+        publicKey: key.publicPem,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        cache: { shared },
+      }),
+    ]);
+    await warm(middleware);
+    const fresh = call(middleware, await mintJwt({ key, claims: { jti: 'shared-1' } }));
+    expect(fresh.synchronous).toBe(false);
+    expect(await fresh.settled).toBeUndefined();
+    const reused = call(middleware, await mintJwt({ key, claims: { jti: 'shared-1' } }));
+    expect(reused.synchronous).toBe(true);
   });
 });
