@@ -15,7 +15,14 @@ function authorizationLines(req: Request): readonly string[] {
   const raw = req.rawHeaders;
   let count = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    if ((raw[i] as string).length === 13 && (raw[i] as string).toLowerCase() === 'authorization')
+    const name = raw[i] as string;
+    // The two usual spellings are compared as they are; only another one is lower-cased.
+    if (
+      name.length === 13 &&
+      (name === 'Authorization' ||
+        name === 'authorization' ||
+        name.toLowerCase() === 'authorization')
+    )
       count++;
   }
   return count > 1 ? [first, first] : [first];

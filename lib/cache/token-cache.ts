@@ -56,7 +56,7 @@ export interface TokenCache<V> {
    * loader's: both without a promise. `undefined` when neither is known now (`loadNow` gave
    * `undefined`) or when the cache has a shared level, which only `resolve` reads.
    */
-  peekOrLoadNow(token: string, loadNow: () => Loaded<V> | undefined): V | undefined;
+  peekOrLoadNow(token: string, loadNow: (token: string) => Loaded<V> | undefined): V | undefined;
   /**
    * Forgets a token at once (e.g. after learning it was revoked): its entry is dropped and a check
    * of it in flight will not be stored. `true` if there was either.
@@ -201,7 +201,7 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
       const hit = lookup(key);
       // A shared level is read by `resolve` alone: the miss is left to it (and published there).
       if (hit === undefined && shared) return undefined;
-      const loaded = hit === undefined ? loadNow() : undefined;
+      const loaded = hit === undefined ? loadNow(token) : undefined;
       if (hit === undefined && loaded === undefined) return undefined;
       if (cacheChannel.hasSubscribers) {
         cacheChannel.publish({ cache: name, hit: hit !== undefined, level: 'memory' });

@@ -346,7 +346,7 @@ export function jwtVerifier(
       : { value: verdict, ttlMs: cacheLifetimeMs(verdict, config) };
   };
   const peek = (token: string): Verdict | undefined =>
-    hasTwoDots(token) ? cache.peekOrLoadNow(token, () => loadNow(token)) : NOT_JWT;
+    hasTwoDots(token) ? cache.peekOrLoadNow(token, loadNow) : NOT_JWT;
 
   const verifier: Verifier & { forget(token: string): boolean } = {
     name: config.name,
