@@ -89,7 +89,8 @@ export interface ResultsInput {
   machine: MachineInfo;
   machineAfter: MachineInfo;
   elapsedSec: number;
-  groups: Array<{ group: Group; rows: RowResult[] }>;
+  /** Per group: its rows, and how busy the servers' core was (median over windows; 1 = saturated). */
+  groups: Array<{ group: Group; rows: RowResult[]; serverCoreBusy: number }>;
   notes: string[];
   upstreamCalls: Record<string, unknown>;
   /** CPU µs per request of bearerAuth alone on a JWT cache hit (micro.ts). */
@@ -180,7 +181,7 @@ export function renderResults(input: ResultsInput): string {
     'Each group\'s servers ran at the same time on one core, each loaded by its own autocannon from the other core. Every window, each server reported its own CPU time (user + system) and the requests it was handed: "CPU µs/req". "× bare" is the median over the windows of bare Express\'s CPU per request in that window divided by the row\'s: the share of bare Express\'s throughput the row keeps on a saturated core (1.00 = as fast as bare, 0.50 = half). "+µs" is the median of the row\'s CPU per request minus bare\'s. "÷ best peer" is the row\'s ratio divided by the best peer\'s of the group (> 1: faster than every peer). The control is a second bare Express: it must read 1.00×. "req/s side by side" is what the server got while sharing the core; "req/s alone" the secondary, sequential figure (one server at a time) — it moves with the machine\'s load and is not a comparison.',
   );
 
-  for (const { group, rows } of input.groups) {
+  for (const { group, rows, serverCoreBusy } of input.groups) {
     const best = bestPeer(rows);
     out.push('', `## ${group.title}`, '');
     if (best) out.push(`Best peer: ${best.row.label}, ${cell(best.ratio, 2, '×')} bare.`, '');
@@ -195,7 +196,10 @@ export function renderResults(input: ResultsInput): string {
       );
     }
     const windows = rows[0]?.windows ?? 0;
-    out.push('', `Medians over ${windows} windows.`);
+    out.push(
+      '',
+      `Medians over ${windows} windows. The servers' core was busy ${cell(100 * serverCoreBusy, 0)} % of the time (below 90 %: the drivers' core saturated first, see the notes).`,
+    );
   }
 
   const targetLines = targets(input.groups);
