@@ -135,6 +135,11 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
   // names tokens by that HMAC only) can reach this level too.
   const keyOf = shared ? (token: string) => shared.level.tokenId(token) : sha256;
 
+  /** Keeps `value` for `ttl` ms, by the cache's own clock and lru-cache's. */
+  const remember = (key: string, value: V, ttl: number): void => {
+    lru.set(key, { value, until: now() + ttl }, { ttl });
+  };
+
   const load = (key: string, token: string, loader: () => Promise<Loaded<V>>): Promise<V> => {
     // Only the load still registered may store: forget() and clear() unregister it. The loader
     // starts a microtask later, so `pending` exists before any callback reads it.
@@ -145,7 +150,7 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
           const ttl = Math.ceil(
             shared ? Math.min(loaded.ttlMs, shared.level.localTtlMs) : loaded.ttlMs,
           );
-          lru.set(key, { value: loaded.value, until: now() + ttl }, { ttl });
+          remember(key, loaded.value, ttl);
           if (shared && !(loaded as SharedLoaded<V>).fromStore) shared.write(token, loaded);
         }
         return loaded.value;
@@ -199,20 +204,21 @@ export function createTokenCache<V extends object>(settings: TokenCacheSettings<
     peekOrLoadNow(token, loadNow) {
       const key = keyOf(token);
       const hit = lookup(key);
+      if (hit !== undefined) {
+        if (cacheChannel.hasSubscribers) {
+          cacheChannel.publish({ cache: name, hit: true, level: 'memory' });
+        }
+        return hit;
+      }
       // A shared level is read by `resolve` alone: the miss is left to it (and published there).
-      if (hit === undefined && shared) return undefined;
-      const loaded = hit === undefined ? loadNow(token) : undefined;
-      if (hit === undefined && loaded === undefined) return undefined;
+      if (shared) return undefined;
+      const loaded = loadNow(token);
+      if (loaded === undefined) return undefined;
       if (cacheChannel.hasSubscribers) {
-        cacheChannel.publish({ cache: name, hit: hit !== undefined, level: 'memory' });
+        cacheChannel.publish({ cache: name, hit: false, level: 'memory' });
       }
-      if (hit !== undefined) return hit;
-      const { value, ttlMs } = loaded as Loaded<V>;
-      if (enabled && ttlMs > 0) {
-        const ttl = Math.ceil(ttlMs);
-        lru.set(key, { value, until: now() + ttl }, { ttl });
-      }
-      return value;
+      if (enabled && loaded.ttlMs > 0) remember(key, loaded.value, Math.ceil(loaded.ttlMs));
+      return loaded.value;
     },
     forget(token) {
       return handle.forgetId(keyOf(token));

@@ -292,9 +292,9 @@ export function jwtVerifier(
   config.keys.onRotate(() => cache.clear());
 
   async function check(token: string, ctx?: VerifyContext): Promise<Verdict> {
-    // `false`: no issuer is checked; `undefined`: the discovered one.
     const decoded = readToken(token);
     if (!('header' in decoded)) return decoded;
+    // `false`: no issuer is checked; `undefined`: the discovered one.
     let issuer = config.issuer === false ? undefined : config.issuer;
     if (config.issuer === undefined) {
       const discovered = await config.keys.issuer(ctx?.signal);
