@@ -172,7 +172,7 @@ export function renderResults(input: ResultsInput): string {
       : '- `taskset` not found: processes were **not** pinned, the figures are not comparable',
   );
   out.push(
-    `- autocannon: ${settings.connections} connections per server; ${settings.warmupSec} s warm-up, then ${settings.windows} windows of ${settings.windowSec} s; ${settings.passes} passes with fresh processes; ${settings.sequentialSec > 0 ? `${settings.sequentialSec} s per server alone after the last pass` : 'no runs alone'}; ${settings.freshTokens} distinct tokens for first sight`,
+    `- autocannon: ${settings.connections} connections per server; ${settings.warmAloneSec > 0 ? `each server warmed alone for ${settings.warmAloneSec} s, then ` : ''}${settings.warmupSec} s warm-up side by side, then ${settings.windows} windows of ${settings.windowSec} s; ${settings.passes} passes with fresh processes; ${settings.sequentialSec > 0 ? `${settings.sequentialSec} s per server alone after the last pass` : 'no runs alone'}; ${settings.freshTokens} distinct tokens for first sight`,
   );
   out.push('', `Versions: ${PACKAGES.map((p) => `${p} ${versionOf(p)}`).join(', ')}.`);
 

@@ -175,6 +175,7 @@ async function main(): Promise<void> {
   // Start-up of a group's processes takes a few seconds on a quiet machine (more when loaded).
   const estimateMin =
     (settings.passes * groups.length * (passSec + 8) +
+      settings.passes * serversPerPass * settings.warmAloneSec +
       serversPerPass * (settings.sequentialSec + 0.5) +
       (settings.scale ? 90 : 0)) /
     60;
@@ -233,6 +234,10 @@ async function main(): Promise<void> {
             at: performance.now(),
           }));
 
+        // Each server alone first, at the whole core's speed, until its code is optimised.
+        if (settings.warmAloneSec > 0) {
+          for (let i = 0; i < all.length; i++) await job(i, settings.warmAloneSec);
+        }
         const loads = all.map((_, i) => job(i, passSec + 1));
         const t0 = performance.now();
         await sleep(settings.warmupSec * 1000);

@@ -10,6 +10,13 @@ export interface BenchSettings {
   windowSec: number;
   /** Seconds of load before the first window of a pass (BENCH_WARMUP, default 3). */
   warmupSec: number;
+  /**
+   * Seconds each server is loaded alone, one after the other, before a pass's side-by-side load
+   * (BENCH_WARM_ALONE, default 3; 0: none). Side by side a server gets a seventh of a core, too
+   * little for the JIT to finish optimising a long request path within the pass: without this the
+   * windows measure start-up code for the rows with the most JavaScript per request.
+   */
+  warmAloneSec: number;
   /** Passes per group, each with fresh processes (BENCH_PASSES, default 2). */
   passes: number;
   /** autocannon connections per server (BENCH_CONNECTIONS, default 50). */
@@ -45,6 +52,7 @@ export function readSettings(defaultOut: string): BenchSettings {
     windows: Math.round(numberFrom('BENCH_WINDOWS', 8)),
     windowSec: numberFrom('BENCH_WINDOW_SEC', 3),
     warmupSec: numberFrom('BENCH_WARMUP', 3),
+    warmAloneSec: numberFrom('BENCH_WARM_ALONE', 3, true),
     passes: Math.round(numberFrom('BENCH_PASSES', 2)),
     connections: Math.round(numberFrom('BENCH_CONNECTIONS', 50)),
     sequentialSec: numberFrom('BENCH_SEQ_SEC', 3, true),
