@@ -5,22 +5,15 @@
  * `iat`, token age → identity. Verified tokens are cached until they expire; time is checked again
  * on every hit.
  */
-import {
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  UnsecuredJWT,
-  type JWSHeaderParameters,
-  type JWTPayload,
-} from 'jose';
+import { errors, UnsecuredJWT, type JWSHeaderParameters, type JWTPayload } from 'jose';
 import { createTokenCache, type TokenCache } from '../cache/token-cache.js';
 import { sharedSettings } from '../shared/verdict-codec.js';
 import type { ReasonCode } from '../reasons.js';
 import type { Identity, Verdict, Verifier, VerifyContext } from '../types.js';
-import { isCanonicalBase64url } from '../util/base64url.js';
-import { hasPoisonedKey, isObject, withoutPoisonedKeys } from '../util/json.js';
+import { hasPoisonedKey, withoutPoisonedKeys } from '../util/json.js';
 import { hasProtoKey, identityFromClaims } from './claims.js';
-import { keyObjectFor, splitCompact, verifySignature } from './jws-signature.js';
+import { readCompact } from './compact-read.js';
+import { keyObjectFor, verifySignature, type CompactParts } from './jws-signature.js';
 import { withPeek } from './peek.js';
 import type { KeyLookup } from './jwt-keys.js';
 import {
@@ -30,9 +23,6 @@ import {
 } from './jwt-options.js';
 
 export type { JwtVerifierOptions, UsernameClaim } from './jwt-options.js';
-
-/** A compact JWS: three base64url segments (RFC 7515 §7.1). */
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 const pass = (reason: ReasonCode): Verdict => ({ kind: 'pass', reason });
 const reject = (reason: ReasonCode, cause?: unknown): Verdict => ({
@@ -72,27 +62,6 @@ function reasonForJoseError(error: unknown): ReasonCode {
     default:
       return 'jwt_malformed';
   }
-}
-
-/** Reads the header and payload without trusting them; `undefined` when this is not a JWS. */
-function decode(
-  token: string,
-): { header: JWSHeaderParameters; payload: JWTPayload | undefined } | undefined {
-  if (!COMPACT_JWS.test(token)) return undefined;
-  let header: JWSHeaderParameters;
-  try {
-    header = decodeProtectedHeader(token) as JWSHeaderParameters;
-  } catch {
-    return undefined;
-  }
-  if (!isObject(header)) return undefined;
-  let payload: JWTPayload | undefined;
-  try {
-    payload = decodeJwt(token);
-  } catch {
-    payload = undefined;
-  }
-  return { header, payload };
 }
 
 function issuerMatches(expected: readonly string[], iss: unknown): boolean {
@@ -181,6 +150,8 @@ function checkClaimRules(
 interface ReadToken {
   header: JWSHeaderParameters & { alg: string };
   payload: JWTPayload;
+  /** The signing input and the signature's bytes, for the signature check. */
+  parts: CompactParts;
 }
 
 /** A token whose signature is all that is left to check, with what it is checked against. */
@@ -189,16 +160,16 @@ interface Ready extends ReadToken {
   config: ResolvedJwtOptions;
 }
 
-/** Reads a token, or says why it is not a JWT this verifier can read. */
+/** Reads a token (each part decoded once), or says why it is not a JWT this verifier can read. */
 function readToken(token: string): ReadToken | Verdict {
-  const decoded = decode(token);
-  if (!decoded) return pass('token_not_jwt');
-  const { header, payload } = decoded;
+  const read = readCompact(token);
+  if (read === undefined) return pass('token_not_jwt');
+  const { header, payload, canonical, parts } = read;
   if (typeof header.alg !== 'string') return reject('jwt_malformed');
   // One signed token, one string: a second spelling would be a second cache entry.
-  if (!token.split('.').every(isCanonicalBase64url)) return reject('jwt_malformed');
+  if (!canonical) return reject('jwt_malformed');
   if (!payload) return reject('jwt_malformed');
-  return { header: header as ReadToken['header'], payload };
+  return { header: header as ReadToken['header'], payload: payload as JWTPayload, parts };
 }
 
 /** The header's rules and the issuer, before any key is looked up. */
@@ -207,13 +178,13 @@ function admit(
   issuer: readonly string[] | undefined,
   config: ResolvedJwtOptions,
 ): Ready | Verdict {
-  const { header, payload } = token;
+  const { header, payload, parts } = token;
   // RFC 8725 §3.8: a token from another issuer is not ours; the next verifier may know it.
   if (issuer && !issuerMatches(issuer, payload.iss)) return pass('issuer_mismatch');
   if (!typAllowed(header.typ, config.requireAtJwt)) return reject('typ_mismatch');
   if (header.crit !== undefined) return reject('crit_unsupported');
   if (!config.algorithms.includes(header.alg)) return reject('algorithm_not_allowed');
-  return { header, payload, issuer, config };
+  return { header, payload, parts, issuer, config };
 }
 
 /**
@@ -226,11 +197,8 @@ function verifySignedToken(token: string, ready: Ready, lookup: KeyLookup): Verd
       ? { kind: 'unavailable', reason: lookup.reason, cause: lookup.cause }
       : reject(lookup.reason, lookup.cause);
   }
-  const { header, payload, issuer, config } = ready;
-  const parts = splitCompact(token);
-  const signed =
-    parts !== undefined &&
-    lookup.keys.some((key) => verifySignature(header.alg, keyObjectFor(key), parts));
+  const { header, payload, parts, issuer, config } = ready;
+  const signed = lookup.keys.some((key) => verifySignature(header.alg, keyObjectFor(key), parts));
   if (!signed) return reject('signature_invalid', new errors.JWSSignatureVerificationFailed());
   try {
     checkClaimRules(token, issuer, config);

@@ -345,7 +345,9 @@ describe('a token never seen is decided synchronously when its keys are at hand'
     async (_, verifier) => {
       const { middleware, decisions } = guard([verifier()]);
       await warm(middleware);
-      const fresh = call(middleware, await mintJwt({ key, claims: { jti: 'new-1' } }));
+      // Minted once: a second mint in the next second would be another token (its `iat`).
+      const newToken = await mintJwt({ key, claims: { jti: 'new-1' } });
+      const fresh = call(middleware, newToken);
       expect(fresh.synchronous).toBe(true);
       expect(await fresh.settled).toBeUndefined();
       expect(fresh.req.auth?.claims.jti).toBe('new-1');
@@ -360,7 +362,7 @@ describe('a token never seen is decided synchronously when its keys are at hand'
       expect(expired.synchronous).toBe(true);
       expect(await expired.settled).toMatchObject({ reason: 'token_expired' });
       // The accepted token is cached as verify would cache it: its reuse is a hit.
-      const again = call(middleware, await mintJwt({ key, claims: { jti: 'new-1' } }));
+      const again = call(middleware, newToken);
       expect(again.synchronous).toBe(true);
       expect(decisions.map((d) => d.outcome)).toEqual([
         'accept',
@@ -419,10 +421,11 @@ describe('a token never seen is decided synchronously when its keys are at hand'
       }),
     ]);
     await warm(middleware);
-    const fresh = call(middleware, await mintJwt({ key, claims: { jti: 'shared-1' } }));
+    const sharedToken = await mintJwt({ key, claims: { jti: 'shared-1' } });
+    const fresh = call(middleware, sharedToken);
     expect(fresh.synchronous).toBe(false);
     expect(await fresh.settled).toBeUndefined();
-    const reused = call(middleware, await mintJwt({ key, claims: { jti: 'shared-1' } }));
+    const reused = call(middleware, sharedToken);
     expect(reused.synchronous).toBe(true);
   });
 });
