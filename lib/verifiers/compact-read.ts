@@ -1,13 +1,14 @@
 /**
  * Reading a compact JWS (RFC 7515 §7.1) without trusting it, each part decoded once: the header
  * and the payload as JSON objects, whether every part is the canonical base64url spelling of its
- * bytes (RFC 7515 §2), and the signing input with the signature's bytes for `node:crypto`. The
- * header and payload are read as jose reads them (strict UTF-8 with a leading byte-order mark
- * dropped, a plain JSON object or nothing), so a verifier reading with this module and one reading with
- * jose's `decodeProtectedHeader`/`decodeJwt` see the same token.
+ * bytes (RFC 7515 §2), and the signing input with the signature's bytes for `node:crypto`
+ * (`splitCompact`, as the DPoP proof reader splits a proof). The header and payload are read as
+ * jose reads them (strict UTF-8 with a leading byte-order mark dropped, a plain JSON object or
+ * nothing), so a verifier reading with this module and one reading with jose's
+ * `decodeProtectedHeader`/`decodeJwt` see the same token.
  */
 import { isObject } from '../util/json.js';
-import type { CompactParts } from './jws-signature.js';
+import { splitCompact, type CompactParts } from './jws-signature.js';
 
 /** A compact JWS: three base64url segments, the last one possibly empty. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -57,18 +58,12 @@ export function readCompact(token: string): CompactRead | undefined {
   const headerBytes = Buffer.from(headerPart, 'base64url');
   const header = jsonObject(headerPart, headerBytes);
   if (header === undefined) return undefined;
+  const parts = splitCompact(token) as CompactParts; // three parts: COMPACT_JWS says so
   const payloadPart = token.slice(first + 1, last);
-  const signaturePart = token.slice(last + 1);
   const payloadBytes = Buffer.from(payloadPart, 'base64url');
-  const signature = Buffer.from(signaturePart, 'base64url');
   const canonical =
     headerBytes.toString('base64url') === headerPart &&
     payloadBytes.toString('base64url') === payloadPart &&
-    signature.toString('base64url') === signaturePart;
-  return {
-    header,
-    payload: jsonObject(payloadPart, payloadBytes),
-    canonical,
-    parts: { signingInput: token.slice(0, last), signature },
-  };
+    parts.signature.toString('base64url') === token.slice(last + 1);
+  return { header, payload: jsonObject(payloadPart, payloadBytes), canonical, parts };
 }
