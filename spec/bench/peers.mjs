@@ -1,4 +1,4 @@
-/* global process */
+/* global process, Buffer */
 /**
  * The peer libraries, one per process, in plain JavaScript: express-oauth2-jwt-bearer declares a
  * global `req.auth` type of its own, so these servers stay out of the TypeScript program.
@@ -9,7 +9,7 @@
  *
  *   node --import tsx spec/bench/peers.mjs <peer>   (BENCH_FIXTURE, BENCH_UPSTREAM set)
  */
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import express from 'express';
 import { auth } from 'express-oauth2-jwt-bearer';
 import { expressjwt } from 'express-jwt';
@@ -69,6 +69,51 @@ const PEERS = {
     return { middleware: passport.authenticate('jwt', { session: false }), user: true };
   },
 };
+
+/**
+ * The ceiling: no library, the least a correct check of these tokens can do, written for this
+ * fixture only (one key, RS256). The header split, both JSON parts parsed, the signature verified
+ * synchronously with a cached key object, iss/aud/exp/nbf checked; with `cached`, a verdict kept
+ * per token string in a plain Map (unbounded, no expiry re-check: not something to ship).
+ */
+function ceiling(cached) {
+  const key = createPublicKey(publicPem);
+  const verdicts = new Map();
+  const check = (token) => {
+    const [head, body, signature] = token.split('.');
+    if (signature === undefined) return null;
+    const header = JSON.parse(Buffer.from(head, 'base64url').toString());
+    if (header.alg !== 'RS256') return null;
+    const input = Buffer.from(`${head}.${body}`);
+    if (!verifySignature('sha256', input, key, Buffer.from(signature, 'base64url'))) return null;
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+    const now = Date.now() / 1000;
+    if (claims.iss !== ISSUER || claims.exp <= now || (claims.nbf ?? 0) > now) return null;
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    return aud.includes(AUDIENCE) ? claims : null;
+  };
+  return {
+    middleware: (req, res, next) => {
+      const header = req.headers.authorization;
+      const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+      let claims = token === undefined ? null : cached ? verdicts.get(token) : undefined;
+      if (claims === undefined) {
+        try {
+          claims = check(token);
+        } catch {
+          claims = null;
+        }
+        if (cached) verdicts.set(token, claims);
+      }
+      if (claims === null) return res.status(401).json({ error: 'invalid_token' });
+      req.auth = { payload: claims };
+      next();
+    },
+    payload: (req) => req.auth.payload,
+  };
+}
+PEERS['ceiling-cached'] = () => ceiling(true);
+PEERS['ceiling-uncached'] = () => ceiling(false);
 
 const peer = PEERS[process.argv[2]];
 if (!peer) throw new Error(`unknown peer "${process.argv[2]}"`);

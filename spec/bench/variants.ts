@@ -45,6 +45,8 @@ export interface Row {
   peer?: boolean;
   /** The bare-vs-bare control: its ratio must read 1.00. */
   control?: boolean;
+  /** A hand-written reference, not a library: how far the row's work can go (peers.mjs). */
+  ceiling?: boolean;
 }
 
 export interface Group {
@@ -73,6 +75,18 @@ const control = (group: string, tls = false): Row => ({
   arg: tls ? 'bare-tls' : 'bare',
   traffic: tls ? 'mtls' : 'reused:rs256',
   control: true,
+});
+
+/** The hand-written ceiling of a group (spec/bench/peers.mjs `ceiling`). */
+const ceiling = (group: string, cached: boolean, traffic: Traffic): Row => ({
+  id: `${group}:ceiling`,
+  label: cached
+    ? 'ceiling, no library: token → Map → req.auth, synchronous'
+    : 'ceiling, no library: synchronous node:crypto verify, key cached, iss/aud/exp checked',
+  entry: 'peers.mjs',
+  arg: cached ? 'ceiling-cached' : 'ceiling-uncached',
+  traffic,
+  ceiling: true,
 });
 
 const INTROSPECTION = ['introspectionVerifier'];
@@ -126,6 +140,7 @@ export const GROUPS: readonly Group[] = [
         needs: ['jwt:scopeClaims', 'jwt:maxTokenAge', 'jwt:typ'],
       },
       ...peers('reused', 'reused:rs256'),
+      ceiling('reused', true, 'reused:rs256'),
     ],
   },
   {
@@ -142,6 +157,7 @@ export const GROUPS: readonly Group[] = [
         traffic: 'pool',
       },
       ...peers('first-sight', 'pool'),
+      ceiling('first-sight', false, 'pool'),
     ],
   },
   {
