@@ -3,7 +3,7 @@
  * `cnf.jkt` and the request's proof must agree. A bound token is never downgraded to a bearer
  * token, and a proof never turns an unbound token into a bound one.
  */
-import { safeEqual } from '../util/hash.js';
+import { equalDigests } from '../util/hash.js';
 import type { ReasonCode } from '../reasons.js';
 import type { AuthScheme, Confirmation } from '../types.js';
 
@@ -31,7 +31,7 @@ export function bindDpop(
     if (scheme !== 'dpop' || proofJkt === undefined) {
       return { kind: 'refused', reason: 'dpop_bound_token_as_bearer' };
     }
-    return safeEqual(jkt, proofJkt)
+    return equalDigests(jkt, proofJkt)
       ? { kind: 'dpop' }
       : { kind: 'refused', reason: 'dpop_key_mismatch' };
   }

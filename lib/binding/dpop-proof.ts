@@ -5,7 +5,7 @@
  */
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { splitCompact, verifySignature as verifyJws } from '../verifiers/jws-signature.js';
-import { safeEqual, sha256 } from '../util/hash.js';
+import { equalDigests, sha256 } from '../util/hash.js';
 import type { ReasonCode } from '../reasons.js';
 import type { NonceIssuer } from './dpop-nonce.js';
 import { normalizeHtu } from './dpop-htu.js';
@@ -147,7 +147,7 @@ function checkSigned(
   if (request.htu === undefined || signedUrl !== request.htu) {
     return invalid('dpop_proof_mismatch', 'htu is not the request URL');
   }
-  if (!safeEqual(ath, sha256(request.token))) {
+  if (!equalDigests(ath, sha256(request.token))) {
     return invalid('dpop_proof_mismatch', 'ath is not the hash of the access token');
   }
 

@@ -5,7 +5,7 @@
  */
 import type { ReasonCode } from '../reasons.js';
 import type { Identity } from '../types.js';
-import { safeEqual } from '../util/hash.js';
+import { equalDigests } from '../util/hash.js';
 import type { CertificateLookup } from './mtls-source.js';
 
 /** What the certificate check decided. */
@@ -52,7 +52,7 @@ export function bindCertificate(
   if (presented.kind === 'missing') {
     return { kind: 'refused', reason: 'certificate_missing', cause: presented.why };
   }
-  return safeEqual(presented.thumbprint, expected)
+  return equalDigests(presented.thumbprint, expected)
     ? PROVEN
     : { kind: 'refused', reason: 'certificate_mismatch' };
 }

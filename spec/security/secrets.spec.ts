@@ -16,7 +16,7 @@ import {
   type Verifier,
 } from '../../lib/index.js';
 import { callUpstream } from '../../lib/http/client.js';
-import { safeEqual } from '../../lib/util/hash.js';
+import { equalDigests } from '../../lib/util/hash.js';
 import { buildApp } from '../helpers/app.js';
 import { CLIENTS, JWT_RESOURCE, startAuthServer, type AuthServer } from '../helpers/auth-server.js';
 import { jwksOf, testKey } from '../helpers/keys.js';
@@ -451,7 +451,7 @@ describe('secret comparison', () => {
     });
 
   // CWE-208: a value named like a secret must never meet ===, !==, == or != in lib code
-  // (presence and type checks aside): secrets are compared with util/hash.ts safeEqual.
+  // (presence and type checks aside); digests are compared with util/hash.ts equalDigests.
   it('compares no secret with a short-circuiting operator anywhere in lib/', () => {
     const SECRET = /(secret|password|passwd|api_?key|private_?key)/i;
     const COMPARISON = /([\w.$[\]'"]+)\s*([!=]==?)\s*([\w.$[\]'"]+)/g;
@@ -473,14 +473,33 @@ describe('secret comparison', () => {
     expect(offenders).toEqual([]);
   });
 
-  // CWE-208: safeEqual hashes both sides to fixed length before timingSafeEqual.
+  // CWE-208: equalDigests compares every character of equal-length digests, without an early exit.
   it.each([
-    ['equal', 's3cret-value', 's3cret-value', true],
-    ['different', 's3cret-value', 's3cret-valuf', false],
-    ['prefix', 's3cret', 's3cret-value', false],
+    [
+      'equal',
+      'E5Ha5Ve3tT4jLyS0Ye5O3Y4SzDXaE6Q6QGdGmZCD2Bc',
+      'E5Ha5Ve3tT4jLyS0Ye5O3Y4SzDXaE6Q6QGdGmZCD2Bc',
+      true,
+    ],
+    [
+      'last character',
+      'E5Ha5Ve3tT4jLyS0Ye5O3Y4SzDXaE6Q6QGdGmZCD2Bc',
+      'E5Ha5Ve3tT4jLyS0Ye5O3Y4SzDXaE6Q6QGdGmZCD2Bd',
+      false,
+    ],
+    [
+      'first character',
+      'E5Ha5Ve3tT4jLyS0Ye5O3Y4SzDXaE6Q6QGdGmZCD2Bc',
+      'F5Ha5Ve3tT4jLyS0Ye5O3Y4SzDXaE6Q6QGdGmZCD2Bc',
+      false,
+    ],
+    ['prefix', 'E5Ha5Ve3tT4jLyS0', 'E5Ha5Ve3tT4jLyS0Ye5O3Y4SzDXaE6Q6QGdGmZCD2Bc', false],
     ['empty vs non-empty', '', 'x', false],
+    ['both empty', '', '', true],
     ['unicode', 'pässwörd', 'pässwörd', true],
-  ])('safeEqual: %s', (_, a, b, equal) => {
-    expect(safeEqual(a, b)).toBe(equal);
+    ['unicode, one character apart', 'pässwörd', 'pässwörđ', false],
+  ])('equalDigests: %s', (_, a, b, equal) => {
+    expect(equalDigests(a, b)).toBe(equal);
+    expect(equalDigests(b, a)).toBe(equal);
   });
 });
