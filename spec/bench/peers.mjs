@@ -138,7 +138,12 @@ server.on('request', () => {
 });
 process.on('message', () => {
   const cpu = process.cpuUsage();
-  process.send?.({ cpuUs: cpu.user + cpu.system, requests: handled });
+  process.send?.({
+    cpuUs: cpu.user + cpu.system,
+    systemUs: cpu.system,
+    minorFaults: process.resourceUsage().minorPageFault,
+    requests: handled,
+  });
 });
 process.on('SIGTERM', () => process.exit(0));
 process.on('disconnect', () => process.exit(0));

@@ -25,6 +25,10 @@ export interface RowResult {
   windows: number;
   /** Median req/s while the whole group ran side by side on one core. */
   sideBySideRps: number;
+  /** Median system (kernel) CPU µs per request, part of cpuPerRequest. */
+  systemPerRequest: number;
+  /** Minor page faults per request, mean over the windows. */
+  faultsPerRequest: number;
   /** req/s of the server alone on its core (secondary, sequential). */
   aloneRps: number | undefined;
 }
@@ -190,7 +194,7 @@ export function renderResults(input: ResultsInput): string {
 
   out.push('', '## How to read', '');
   out.push(
-    'Each group\'s servers ran at the same time on one core, each loaded by its own autocannon from the other core. Every window, each server reported its own CPU time (user + system) and the requests it was handed: "CPU µs/req". "× bare" is the median over the windows of bare Express\'s CPU per request in that window divided by the row\'s: the share of bare Express\'s throughput the row keeps on a saturated core (1.00 = as fast as bare, 0.50 = half). "+µs" is the median of the row\'s CPU per request minus bare\'s. "÷ best peer" is the row\'s ratio divided by the best peer\'s of the group (> 1: faster than every peer). The control is a second bare Express: it must read 1.00×. A "ceiling" row is no library: the least code that does the row\'s check, written for the fixture (spec/bench/peers.mjs); it shows how far this method lets the row go. "req/s side by side" is what the server got while sharing the core; "req/s alone" the secondary, sequential figure (one server at a time) — it moves with the machine\'s load and is not a comparison.',
+    'Each group\'s servers ran at the same time on one core, each loaded by its own autocannon from the other core. Every window, each server reported its own CPU time (user + system) and the requests it was handed: "CPU µs/req". "× bare" is the median over the windows of bare Express\'s CPU per request in that window divided by the row\'s: the share of bare Express\'s throughput the row keeps on a saturated core (1.00 = as fast as bare, 0.50 = half). "+µs" is the median of the row\'s CPU per request minus bare\'s. "÷ best peer" is the row\'s ratio divided by the best peer\'s of the group (> 1: faster than every peer). The control is a second bare Express: it must read 1.00×. A "ceiling" row is no library: the least code that does the row\'s check, written for the fixture (spec/bench/peers.mjs); it shows how far this method lets the row go. "system µs/req" is the part of the CPU spent in the kernel (median) and "page faults/req" the server\'s minor page faults per request (mean over the windows): side by side, servers go through phases of several faults per request, and a row whose server faults more pays for it in system time (docs/performance.md). "req/s side by side" is what the server got while sharing the core; "req/s alone" the secondary, sequential figure (one server at a time) — it moves with the machine\'s load and is not a comparison.',
   );
 
   for (const { group, rows, serverCoreBusy } of input.groups) {
@@ -198,13 +202,13 @@ export function renderResults(input: ResultsInput): string {
     out.push('', `## ${group.title}`, '');
     if (best) out.push(`Best peer: ${best.row.label}, ${cell(best.ratio, 2, '×')} bare.`, '');
     out.push(
-      '| row | CPU µs/req | +µs over bare | × bare (CPU) | per pass | ÷ best peer | req/s side by side | req/s alone |',
+      '| row | CPU µs/req | +µs over bare | × bare (CPU) | per pass | ÷ best peer | system µs/req | page faults/req | req/s side by side | req/s alone |',
     );
-    out.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
+    out.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
       const isBare = r.row === group.bare;
       out.push(
-        `| ${isBare ? `**${r.row.label}**` : r.row.label} | ${cell(r.cpuPerRequest, 1)} | ${isBare ? '' : cell(r.addedUs, 1)} | ${isBare ? '1.00×' : cell(r.ratio, 2, '×')} | ${isBare ? '' : r.passRatios.map((x) => cell(x, 2)).join(' ')} | ${!isBare && best && !r.row.control ? cell(r.ratio / best.ratio, 2, '×') : ''} | ${cell(r.sideBySideRps, 0)} | ${cell(r.aloneRps, 0)} |`,
+        `| ${isBare ? `**${r.row.label}**` : r.row.label} | ${cell(r.cpuPerRequest, 1)} | ${isBare ? '' : cell(r.addedUs, 1)} | ${isBare ? '1.00×' : cell(r.ratio, 2, '×')} | ${isBare ? '' : r.passRatios.map((x) => cell(x, 2)).join(' ')} | ${!isBare && best && !r.row.control ? cell(r.ratio / best.ratio, 2, '×') : ''} | ${cell(r.systemPerRequest, 0)} | ${cell(r.faultsPerRequest, 2)} | ${cell(r.sideBySideRps, 0)} | ${cell(r.aloneRps, 0)} |`,
       );
     }
     const windows = rows[0]?.windows ?? 0;

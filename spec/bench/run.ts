@@ -25,6 +25,12 @@ import { GROUPS, allIds, type Group, type Row } from './variants.js';
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
+/** Faults come in phases: their mean over the windows, not a median that can hide a phase. */
+const mean = (values: readonly number[]): number => {
+  const finite = values.filter((v) => Number.isFinite(v));
+  return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
+};
+
 const median = (values: readonly number[]): number => {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
@@ -140,6 +146,10 @@ async function selectGroups(settings: BenchSettings, fixture: Fixture, notes: st
 
 interface Sample {
   cpuUs: number;
+  /** The part of cpuUs spent in the kernel. */
+  systemUs: number;
+  /** Minor page faults so far (`process.resourceUsage().minorPageFault`). */
+  minorFaults: number;
   requests: number;
   at: number;
 }
@@ -149,6 +159,10 @@ interface PassRecord {
   cpu: Map<string, number[]>;
   /** Per row id: requests per second in each window. */
   rps: Map<string, number[]>;
+  /** Per row id: system CPU µs per request in each window. */
+  system: Map<string, number[]>;
+  /** Per row id: minor page faults per request in each window. */
+  faults: Map<string, number[]>;
   /** Per window: the servers' CPU time together over the window's length (1 = core saturated). */
   busy: number[];
 }
@@ -230,6 +244,8 @@ async function main(): Promise<void> {
         const sampleAll = async (): Promise<Sample[]> =>
           (await Promise.all(servers.map((s) => s.ask({ cmd: 'sample' })))).map((a) => ({
             cpuUs: a.cpuUs as number,
+            systemUs: a.systemUs as number,
+            minorFaults: a.minorFaults as number,
             requests: a.requests as number,
             at: performance.now(),
           }));
@@ -242,7 +258,13 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         await sleep(settings.warmupSec * 1000);
         let previous = await sampleAll();
-        const record: PassRecord = { cpu: new Map(), rps: new Map(), busy: [] };
+        const record: PassRecord = {
+          cpu: new Map(),
+          rps: new Map(),
+          system: new Map(),
+          faults: new Map(),
+          busy: [],
+        };
         for (let w = 1; w <= settings.windows; w++) {
           await sleep(
             t0 + (settings.warmupSec + w * settings.windowSec) * 1000 - performance.now(),
@@ -259,6 +281,11 @@ async function main(): Promise<void> {
             record.cpu.set(row.id, [...(record.cpu.get(row.id) ?? []), cpu]);
             const rps = (1000 * requests) / (after.at - before.at);
             record.rps.set(row.id, [...(record.rps.get(row.id) ?? []), rps]);
+            const perRequest = (value: number) => (requests > 0 ? value / requests : Number.NaN);
+            const system = perRequest(after.systemUs - before.systemUs);
+            record.system.set(row.id, [...(record.system.get(row.id) ?? []), system]);
+            const faults = perRequest(after.minorFaults - before.minorFaults);
+            record.faults.set(row.id, [...(record.faults.get(row.id) ?? []), faults]);
             line.push(`${row.id} ${cpu.toFixed(0)}`);
           });
           const span = ((current[0] as Sample).at - (previous[0] as Sample).at) * 1000;
@@ -319,6 +346,8 @@ async function main(): Promise<void> {
           passRatios: perPass.map((p) => median(p.ratios)),
           windows: ratios.length,
           sideBySideRps: median(passes.flatMap((r) => r.rps.get(row.id) ?? [])),
+          systemPerRequest: median(passes.flatMap((r) => r.system.get(row.id) ?? [])),
+          faultsPerRequest: mean(passes.flatMap((r) => r.faults.get(row.id) ?? [])),
           aloneRps: sequential.get(row.id),
         };
       });

@@ -192,7 +192,12 @@ server.listen(0, '127.0.0.1', () => {
 
 process.on('message', () => {
   const cpu = process.cpuUsage();
-  process.send?.({ cpuUs: cpu.user + cpu.system, requests: handled });
+  process.send?.({
+    cpuUs: cpu.user + cpu.system,
+    systemUs: cpu.system,
+    minorFaults: process.resourceUsage().minorPageFault,
+    requests: handled,
+  });
 });
 process.on('SIGTERM', () => process.exit(0));
 process.on('disconnect', () => process.exit(0));
