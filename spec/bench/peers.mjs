@@ -5,7 +5,7 @@
  * Same route, same token, same key as bearer-guard's servers; each answers the caller's
  * directory entry, found by `preferred_username`. Only the passport strategies get
  * `passport.initialize()` in front: no peer carries another's middleware. Asked over IPC, a
- * server answers its CPU time and the requests it has been handed (see server.ts).
+ * server answers its CPU time and the requests it has been handed (sample.ts).
  *
  *   node --import tsx spec/bench/peers.mjs <peer>   (BENCH_FIXTURE, BENCH_UPSTREAM set)
  */
@@ -19,6 +19,7 @@ import passport from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { AUDIENCE, ISSUER, readFixture, upstreamUrl } from './fixture.js';
+import { answerSamples } from './sample.js';
 
 const fixture = readFixture();
 const jwksUri = `${upstreamUrl()}/jwks`;
@@ -80,8 +81,9 @@ function ceiling(cached) {
   const key = createPublicKey(publicPem);
   const verdicts = new Map();
   const check = (token) => {
-    const [head, body, signature] = token.split('.');
-    if (signature === undefined) return null;
+    const parts = token.split('.');
+    if (parts.length !== 3) return null;
+    const [head, body, signature] = parts;
     const header = JSON.parse(Buffer.from(head, 'base64url').toString());
     if (header.alg !== 'RS256') return null;
     const input = Buffer.from(`${head}.${body}`);
@@ -132,18 +134,4 @@ app.use((err, _req, res, _next) => {
 const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ port: server.address().port });
 });
-let handled = 0;
-server.on('request', () => {
-  handled++;
-});
-process.on('message', () => {
-  const cpu = process.cpuUsage();
-  process.send?.({
-    cpuUs: cpu.user + cpu.system,
-    systemUs: cpu.system,
-    minorFaults: process.resourceUsage().minorPageFault,
-    requests: handled,
-  });
-});
-process.on('SIGTERM', () => process.exit(0));
-process.on('disconnect', () => process.exit(0));
+answerSamples(server);

@@ -129,9 +129,12 @@ function targets(groups: ResultsInput['groups']): string[] {
       `| ${label} | ${value.toFixed(2)}${unit} | ≥ ${target}${unit} | ${value >= target ? 'met' : '**not met**'} |`,
     );
   };
+  /** A group's row of the peer library `arg`. */
+  const peerIn = (rows: readonly RowResult[], arg: string) =>
+    rows.find((r) => r.row.arg === arg && r.row.peer);
   const vsPeer = (id: string, peer: string) => {
     const found = find(id);
-    const other = found?.rows.find((r) => r.row.arg === peer && r.row.peer);
+    const other = found && peerIn(found.rows, peer);
     return found && other ? found.hit.ratio / other.ratio : undefined;
   };
   check('reused JWT, root mount', find('jwt-root')?.hit.ratio, 0.88, '× bare');
@@ -153,7 +156,7 @@ function targets(groups: ResultsInput['groups']): string[] {
   // What a ratio to a peer asks of bare Express's scale, beside the hand-written ceiling.
   const reach = (label: string, group: string, peer: string, times: number) => {
     const found = groups.find((g) => g.group.id === group);
-    const other = found?.rows.find((r) => r.row.arg === peer && r.row.peer);
+    const other = found && peerIn(found.rows, peer);
     const limit = found?.rows.find((r) => r.row.ceiling);
     if (!other || !limit) return;
     lines.push(

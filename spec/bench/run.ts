@@ -31,6 +31,13 @@ const mean = (values: readonly number[]): number => {
   return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
 };
 
+/** Appends a window's figure to a row's list. */
+const addTo = (series: Map<string, number[]>, id: string, value: number): void => {
+  const list = series.get(id);
+  if (list) list.push(value);
+  else series.set(id, [value]);
+};
+
 const median = (values: readonly number[]): number => {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
@@ -278,14 +285,14 @@ async function main(): Promise<void> {
             cpuUs += after.cpuUs - before.cpuUs;
             const requests = after.requests - before.requests;
             const cpu = requests > 0 ? (after.cpuUs - before.cpuUs) / requests : Number.NaN;
-            record.cpu.set(row.id, [...(record.cpu.get(row.id) ?? []), cpu]);
+            addTo(record.cpu, row.id, cpu);
             const rps = (1000 * requests) / (after.at - before.at);
-            record.rps.set(row.id, [...(record.rps.get(row.id) ?? []), rps]);
+            addTo(record.rps, row.id, rps);
             const perRequest = (value: number) => (requests > 0 ? value / requests : Number.NaN);
             const system = perRequest(after.systemUs - before.systemUs);
-            record.system.set(row.id, [...(record.system.get(row.id) ?? []), system]);
+            addTo(record.system, row.id, system);
             const faults = perRequest(after.minorFaults - before.minorFaults);
-            record.faults.set(row.id, [...(record.faults.get(row.id) ?? []), faults]);
+            addTo(record.faults, row.id, faults);
             line.push(`${row.id} ${cpu.toFixed(0)}`);
           });
           const span = ((current[0] as Sample).at - (previous[0] as Sample).at) * 1000;

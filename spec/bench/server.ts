@@ -24,6 +24,7 @@ import {
   upstreamUrl,
   type BenchAlg,
 } from './fixture.js';
+import { answerSamples } from './sample.js';
 import { L2_POOL } from './variants.js';
 
 type Factory = (options: Record<string, unknown>) => unknown;
@@ -156,10 +157,7 @@ if (tls) {
   );
 } else server = createHttpServer(app);
 
-let handled = 0;
-server.on('request', () => {
-  handled++;
-});
+answerSamples(server);
 
 /** The L2 row: every token of its pool verified once, so the store holds them all. */
 async function primeSharedStore(port: number): Promise<void> {
@@ -189,15 +187,3 @@ server.listen(0, '127.0.0.1', () => {
     },
   );
 });
-
-process.on('message', () => {
-  const cpu = process.cpuUsage();
-  process.send?.({
-    cpuUs: cpu.user + cpu.system,
-    systemUs: cpu.system,
-    minorFaults: process.resourceUsage().minorPageFault,
-    requests: handled,
-  });
-});
-process.on('SIGTERM', () => process.exit(0));
-process.on('disconnect', () => process.exit(0));
